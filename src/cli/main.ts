@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// The spyscope command line. Exit codes: 0 nothing found, 1 detections (critical or high), 2 error.
+
+import { Command, Option } from "commander";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { IOS_BACKUP_MODULES } from "../core/artifacts/ios/index.js";
+import { EXIT, runCheckBackup, type CheckResult } from "../node/check-backup.js";
+import { runCheckIocs } from "../node/check-iocs.js";
+import { loadIndicators } from "../node/iocs.js";
+import { updateIndicators } from "../node/iocs-update.js";
+import { generateIosBackup } from "../node/generate/ios-backup.js";
+import { VERSION } from "../node/version.js";
+import { Progress } from "./progress.js";
+import { summaryJson, summaryText } from "./summary.js";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function report(target: string, r: CheckResult, json: boolean): number {
+  const input = { target, summary: r.summary, outputDir: r.outputDir, indicatorCount: r.indicatorCount, exitCode: r.exitCode };
+  if (json) process.stdout.write(JSON.stringify(summaryJson(input), null, 2) + "\n");
+  else process.stderr.write(summaryText(input) + "\n");
+  return r.exitCode;
+}
+
+function fail(e: unknown): never {
+  process.stderr.write(`spyscope: error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(EXIT.ERROR);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("spyscope")
+    .description("Check consented phone acquisitions for traces of mercenary spyware (Pegasus and peers).")
+    .version(VERSION)
+    .showHelpAfterError();
+
+  program
+    .command("check-backup")
+    .description("Scan an unencrypted iOS backup folder (like mvt-ios check-backup).")
+    .argument("<backup>", "iOS backup folder (the one holding Manifest.db)")
+    .option("-o, --output <dir>", "write results to this folder (MVT layout)")
+    .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators, or $SPYSCOPE_IOCS)", collect)
+    .option("-m, --module <id>", "run only this module (repeatable)", collect)
+    .option("--list-modules", "list the modules and exit")
+    .option("--json", "print the summary as JSON on stdout")
+    .option("-q, --quiet", "no progress bar")
+    .action(async (backup: string, o) => {
+      if (o.listModules) {
+        for (const m of IOS_BACKUP_MODULES) process.stdout.write(`${m.id.padEnd(34)} ${m.description}\n`);
+        return;
+      }
+      try {
+        const r = await runCheckBackup({
+          target: backup,
+          output: o.output,
+          iocs: o.iocs,
+          modules: o.module,
+          progress: Progress.forTerminal(Boolean(o.quiet || o.json)),
+        });
+        process.exitCode = report(backup, r, Boolean(o.json));
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command("check-iocs")
+    .description("Re-match the records of an earlier output folder against (new) indicators and write the detections.")
+    .argument("<folder>", "an output folder written by spyscope (or MVT)")
+    .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators)", collect)
+    .option("-o, --output <dir>", "where to write the new detections (default: <folder>/check-iocs)")
+    .option("--json", "print the summary as JSON on stdout")
+    .action(async (folder: string, o) => {
+      try {
+        const r = await runCheckIocs({ dir: folder, iocs: o.iocs, output: o.output });
+        process.exitCode = report(folder, r, Boolean(o.json));
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  const iocs = program.command("iocs").description("Indicators of compromise: list what is loaded, update the feeds.");
+  iocs
+    .command("list")
+    .description("show the indicator files and collections that a scan would load")
+    .option("-i, --iocs <path>", "STIX2 file or folder (repeatable)", collect)
+    .option("--json", "as JSON")
+    .action(async (o) => {
+      try {
+        const loaded = await loadIndicators(o.iocs);
+        if (o.json) {
+          process.stdout.write(JSON.stringify({ files: loaded.files, total: loaded.set.size, warnings: loaded.warnings, load_ms: loaded.loadMs }, null, 2) + "\n");
+          return;
+        }
+        for (const f of loaded.files) {
+          process.stdout.write(`${String(f.indicators).padStart(6)}  ${f.collections.join(", ")}  (${f.path})\n`);
+        }
+        process.stdout.write(`${loaded.set.size} indicators from ${loaded.files.length} files, loaded in ${loaded.loadMs.toFixed(1)} ms\n`);
+        for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+      } catch (e) {
+        fail(e);
+      }
+    });
+  iocs
+    .command("update")
+    .description("download the public indicator feeds listed in an indicators.yaml index (network access)")
+    .option("--index-url <url>", "URL of the indicators.yaml index")
+    .option("--raw-base <url>", "base URL that github entries are fetched from (owner/repo/branch/path are appended)")
+    .option("--dest <dir>", "where to keep the downloaded indicators")
+    .action(async (o) => {
+      try {
+        const report = await updateIndicators({ indexUrl: o.indexUrl, rawBase: o.rawBase, destDir: o.dest });
+        process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+        const failed = (report as { feeds?: { ok: boolean }[] }).feeds?.some((f) => !f.ok);
+        process.exitCode = failed ? EXIT.ERROR : 0;
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command("generate-backup")
+    .description("write a synthetic iOS backup (real schemas, deterministic) for demos, tests and benchmarks")
+    .argument("<folder>", "where to write it")
+    .option("--seed <n>", "random seed", "1")
+    .option("--rows <n>", "rows in the big tables (messages, visits, data usage…)", "1000")
+    .option("--manifest-files <n>", "Manifest.db entries")
+    .option("--no-plant", "do not plant public Pegasus indicators")
+    .action(async (folder: string, o) => {
+      try {
+        const r = await generateIosBackup({
+          dir: folder,
+          seed: Number(o.seed),
+          rows: Number(o.rows),
+          manifestFiles: o.manifestFiles ? Number(o.manifestFiles) : undefined,
+          plant: Boolean(o.plant),
+        });
+        process.stderr.write(`wrote a synthetic iOS backup to ${r.dir} (${r.files} files, ${Math.round(r.ms)} ms)\n`);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command("demo")
+    .description("generate a demo backup with planted public Pegasus indicators and scan it with the bundled indicators")
+    .option("-d, --dir <dir>", "working folder (default: a new temporary folder)")
+    .option("--rows <n>", "rows in the big tables", "2000")
+    .addOption(new Option("--json", "print the summary as JSON on stdout"))
+    .action(async (o) => {
+      try {
+        const base = o.dir ?? mkdtempSync(path.join(os.tmpdir(), "spyscope-demo-"));
+        const backupDir = path.join(base, "backup");
+        const outDir = path.join(base, "results");
+        process.stderr.write(`Generating a synthetic iOS backup with planted public Pegasus indicators in ${backupDir}\n`);
+        await generateIosBackup({ dir: backupDir, seed: 2019, rows: Number(o.rows), plant: true });
+        const r = await runCheckBackup({
+          target: backupDir,
+          output: outDir,
+          progress: Progress.forTerminal(Boolean(o.json)),
+          command: "demo",
+        });
+        report(backupDir, r, Boolean(o.json));
+        // The demo worked when the planted indicators were found.
+        process.exitCode = r.summary.counts.critical > 0 ? 0 : EXIT.ERROR;
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((e) => fail(e));

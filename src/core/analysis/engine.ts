@@ -1,0 +1,306 @@
+// The one flow: modules yield records → observables → one matcher → detections; plus timeline,
+// heuristics and coverage. Writers receive everything through a ResultSink, so nothing is held in memory
+// beyond what a writer chooses to keep.
+
+import type { Acquisition, ArtifactModule, FileRef, FileSpec, ModuleContext } from "../artifacts/module.js";
+import type { SqliteDatabase, SqliteOpener } from "../formats/sqlite.js";
+import { parsePlist } from "../formats/plist.js";
+import type {
+  Detection,
+  Finding,
+  IndicatorMatch,
+  Level,
+  Matcher,
+  RecordData,
+  TimelineEvent,
+  UrlSighting,
+} from "../types.js";
+import { LEVEL_ORDER } from "../types.js";
+
+export type ModuleStatus = "ran" | "skipped" | "failed";
+
+export interface FileGap {
+  file: string;
+  reason: string;
+}
+
+export interface ModuleCoverage {
+  module: string;
+  status: ModuleStatus;
+  reason?: string;
+  records: number;
+  detections: number;
+  ms: number;
+  gaps: FileGap[];
+  warnings: string[];
+}
+
+export interface ResultSink {
+  beginModule?(module: ArtifactModule<any>): void | Promise<void>;
+  record?(module: ArtifactModule<any>, record: RecordData): void;
+  detection?(detection: Detection): void;
+  timeline?(event: TimelineEvent): void;
+  url?(sighting: UrlSighting): void;
+  endModule?(module: ArtifactModule<any>, coverage: ModuleCoverage): void | Promise<void>;
+}
+
+export interface ScanProgress {
+  module: string;
+  moduleIndex: number;
+  moduleCount: number;
+  records: number;
+}
+
+export interface ScanOptions {
+  acquisition: Acquisition;
+  modules: ArtifactModule<any>[];
+  matcher: Matcher | null;
+  sqlite: SqliteOpener;
+  sink: ResultSink;
+  onProgress?: (p: ScanProgress) => void;
+  /** Records between progress callbacks. */
+  progressEvery?: number;
+  now?: () => number;
+}
+
+export interface ScanSummary {
+  coverage: ModuleCoverage[];
+  counts: Record<Level, number>;
+  detections: Detection[];
+  records: number;
+  ms: number;
+}
+
+/** An error a module reports about input it cannot use at all (the module is marked failed with it). */
+export class ArtifactError extends Error {
+  override name = "ArtifactError";
+}
+
+function emptyCounts(): Record<Level, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+/** Run every module over the acquisition. One broken artifact never stops the scan. */
+export async function scan(opts: ScanOptions): Promise<ScanSummary> {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const summary: ScanSummary = { coverage: [], counts: emptyCounts(), detections: [], records: 0, ms: 0 };
+  for (let i = 0; i < opts.modules.length; i++) {
+    const module = opts.modules[i];
+    const cov = await runModule(module, opts, i, summary);
+    summary.coverage.push(cov);
+    summary.records += cov.records;
+  }
+  summary.ms = now() - started;
+  return summary;
+}
+
+function makeContext(
+  module: ArtifactModule<any>,
+  opts: ScanOptions,
+  state: { found: boolean; gaps: FileGap[]; warnings: string[]; open: Set<SqliteDatabase> },
+): ModuleContext {
+  const { acquisition } = opts;
+  const gap = (file: FileRef | string, reason: string) => {
+    const name = typeof file === "string" ? file : describeFile(file);
+    state.gaps.push({ file: name, reason });
+  };
+  async function* files(specs?: FileSpec[]): AsyncIterable<FileRef> {
+    for (const spec of specs ?? module.sources) {
+      for await (const ref of acquisition.find(spec)) {
+        state.found = true;
+        yield ref;
+      }
+    }
+  }
+  const sqlite = async (file: FileRef) => {
+    const db = await opts.sqlite.open(acquisition.evidence, file.path);
+    state.open.add(db);
+    return db;
+  };
+  const plist = async (file: FileRef) => parsePlist(await acquisition.evidence.read(file.path));
+  return {
+    acquisition,
+    evidence: acquisition.evidence,
+    files,
+    sqlite,
+    plist,
+    gap,
+    warn: (m) => state.warnings.push(m),
+    async *databases(specs) {
+      for await (const file of files(specs)) {
+        let db: SqliteDatabase;
+        try {
+          db = await sqlite(file);
+        } catch (e) {
+          gap(file, errorText(e));
+          continue;
+        }
+        try {
+          yield { file, db };
+        } finally {
+          db.close();
+          state.open.delete(db);
+        }
+      }
+    },
+    async *plists(specs) {
+      for await (const file of files(specs)) {
+        let value: unknown;
+        try {
+          value = await plist(file);
+        } catch (e) {
+          gap(file, errorText(e));
+          continue;
+        }
+        yield { file, value };
+      }
+    },
+  };
+}
+
+export function describeFile(f: FileRef): string {
+  return f.domain !== undefined ? `${f.domain}/${f.relativePath ?? ""} (${f.path})` : f.path;
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function runModule(
+  module: ArtifactModule<any>,
+  opts: ScanOptions,
+  index: number,
+  summary: ScanSummary,
+): Promise<ModuleCoverage> {
+  const now = opts.now ?? (() => performance.now());
+  const t0 = now();
+  const state = { found: false, gaps: [] as FileGap[], warnings: [] as string[], open: new Set<SqliteDatabase>() };
+  const ctx = makeContext(module, opts, state);
+  const { sink } = opts;
+  await sink.beginModule?.(module);
+  const processor = new RecordProcessor(module, opts.matcher, sink, (d) => {
+    summary.detections.push(d);
+    summary.counts[d.level]++;
+  });
+  const every = opts.progressEvery ?? 5000;
+  let status: ModuleStatus = "ran";
+  let reason: string | undefined;
+  try {
+    for await (const record of module.records(ctx) as AsyncIterable<RecordData>) {
+      processor.process(record);
+      if (opts.onProgress && processor.records % every === 0) {
+        opts.onProgress({ module: module.id, moduleIndex: index, moduleCount: opts.modules.length, records: processor.records });
+      }
+    }
+    processor.end();
+  } catch (e) {
+    status = "failed";
+    reason = errorText(e);
+    try {
+      processor.end();
+    } catch {
+      /* the analyzer's own failure is already covered by the module failure */
+    }
+  } finally {
+    for (const db of state.open) db.close();
+  }
+  if (status === "ran" && !state.found && processor.records === 0) {
+    status = state.gaps.length ? "failed" : "skipped";
+    reason = state.gaps.length ? state.gaps.map((g) => `${g.file}: ${g.reason}`).join("; ") : "not present in this acquisition";
+  } else if (status === "ran" && state.found && processor.records === 0 && state.gaps.length) {
+    status = "failed";
+    reason = state.gaps.map((g) => `${g.file}: ${g.reason}`).join("; ");
+  }
+  const cov: ModuleCoverage = {
+    module: module.id,
+    status,
+    reason,
+    records: processor.records,
+    detections: processor.detections,
+    ms: Math.round((now() - t0) * 10) / 10,
+    gaps: state.gaps,
+    warnings: state.warnings,
+  };
+  opts.onProgress?.({ module: module.id, moduleIndex: index + 1, moduleCount: opts.modules.length, records: processor.records });
+  await sink.endModule?.(module, cov);
+  return cov;
+}
+
+/** Turns records of one module into detections, timeline events and URL sightings. Also used to re-match
+ *  records of an earlier output folder against new indicators (check-iocs). */
+export class RecordProcessor {
+  records = 0;
+  detections = 0;
+  private analyzer;
+  private emit: (f: Finding) => void;
+
+  constructor(
+    private module: ArtifactModule<any>,
+    private matcher: Matcher | null,
+    private sink: ResultSink,
+    private onDetection: (d: Detection) => void,
+    private opts: { timeline?: boolean; heuristics?: boolean; urls?: boolean; records?: boolean } = {},
+  ) {
+    this.analyzer = opts.heuristics === false ? undefined : module.analyzer?.();
+    this.emit = (f: Finding) =>
+      this.detect({
+        level: f.level,
+        module: module.id,
+        message: f.message,
+        eventTime: f.eventTime ?? "",
+        record: f.record,
+        match: null,
+        heuristic: f.heuristic,
+      });
+  }
+
+  private detect(d: Detection) {
+    this.detections++;
+    this.sink.detection?.(d);
+    this.onDetection(d);
+  }
+
+  process(record: RecordData): void {
+    const m = this.module;
+    this.records++;
+    if (this.opts.records !== false) this.sink.record?.(m, record);
+    if (m.observables) {
+      let time: string | null | undefined;
+      let seen: Set<string> | undefined;
+      for (const obs of m.observables(record)) {
+        if (obs.type === "url" && this.opts.urls !== false && this.sink.url) {
+          time ??= m.time?.(record) ?? null;
+          this.sink.url({ url: obs.value, expanded_url: null, timestamp: time, source: m.id });
+        }
+        if (!this.matcher) continue;
+        const matches: IndicatorMatch[] = this.matcher.match(obs);
+        for (const match of matches) {
+          seen ??= new Set();
+          const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          time ??= m.time?.(record) ?? null;
+          this.detect({ level: "critical", module: m.id, message: match.message, eventTime: time ?? "", record, match });
+        }
+      }
+    }
+    if (m.timeline && this.opts.timeline !== false && this.sink.timeline) {
+      const ev = m.timeline(record);
+      if (Array.isArray(ev)) {
+        for (const e of ev) if (e) this.sink.timeline(e);
+      } else if (ev) this.sink.timeline(ev);
+    }
+    this.analyzer?.onRecord?.(record, this.emit);
+  }
+
+  end(): void {
+    this.analyzer?.onEnd?.(this.emit);
+  }
+}
+
+/** Highest level present, or null. */
+export function topLevel(counts: Record<Level, number>): Level | null {
+  for (const l of LEVEL_ORDER) if (counts[l] > 0) return l;
+  return null;
+}

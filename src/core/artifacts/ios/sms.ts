@@ -1,0 +1,73 @@
+// Messages (SMS and iMessage) from sms.db: every message with its links; Apple threat notifications.
+
+import { artifact } from "../module.js";
+import type { Observable, RecordData, TimelineEvent } from "../../types.js";
+import { isoFromMac } from "../../util/time.js";
+import { extractUrls } from "../../util/urls.js";
+import { bytesToBase64 } from "../../report/json.js";
+
+const BINARY_COLUMNS = new Set(["attributedBody", "payload_data", "message_summary_info"]);
+
+/** Apple's threat notifications, sent by iMessage/SMS to people it believes were targeted. */
+export const APPLE_THREAT_NOTIFICATIONS = [
+  "ALERT: State-sponsored attackers may be targeting your iPhone",
+  "ALERT: Apple detected a targeted mercenary spyware attack against your iPhone",
+];
+
+export const sms = artifact({
+  id: "sms",
+  platform: "ios",
+  timelineName: "SMS",
+  description: "SMS and iMessage messages with the links they contain (Library/SMS/sms.db)",
+  sources: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
+  async *records(ctx) {
+    for await (const { db } of ctx.databases()) {
+      const rows = db.iterate(
+        `SELECT message.*, handle.id AS "phone_number" FROM message, handle WHERE handle.rowid = message.handle_id`,
+      );
+      for (const row of rows) {
+        const m: RecordData = {};
+        for (const k in row) {
+          const v = row[k];
+          m[k] = BINARY_COLUMNS.has(k) && v instanceof Uint8Array ? (v.length ? bytesToBase64(v) : v) : v;
+        }
+        m.isodate = isoFromMac(row.date as number | bigint | null);
+        m.isodate_read = isoFromMac(row.date_read as number | bigint | null);
+        m.direction = row.is_from_me === 1 ? "sent" : "received";
+        if (!m.text) m.text = "";
+        m.links = extractUrls(m.text);
+        yield m;
+      }
+    }
+  },
+  *observables(m): Iterable<Observable> {
+    for (const url of m.links as string[]) yield { type: "url", value: url };
+  },
+  time: (m) => m.isodate as string | null,
+  timeline(m) {
+    const text = String(m.text).replace(/\n/g, "\\n");
+    const data = `${m.service}: ${m.guid} "${text}" from ${m.phone_number} (${m.account})`;
+    const out: TimelineEvent[] = [];
+    if (m.isodate) out.push({ timestamp: m.isodate as string, module: "SMS", event: "sms_received", data });
+    if (m.isodate_read) out.push({ timestamp: m.isodate_read as string, module: "SMS", event: "sms_read", data });
+    return out;
+  },
+  analyzer() {
+    return {
+      onRecord(m, emit) {
+        const text = String(m.text);
+        if (APPLE_THREAT_NOTIFICATIONS.some((a) => text.startsWith(a))) {
+          emit({
+            level: "high",
+            heuristic: "sms.apple_threat_notification",
+            message:
+              `Apple threat notification received on ${m.isodate}: Apple believes this device was targeted by ` +
+              `mercenary spyware. Contact a digital-security helpline and enable Lockdown Mode.`,
+            record: m,
+            eventTime: (m.isodate as string) ?? "",
+          });
+        }
+      },
+    };
+  },
+});

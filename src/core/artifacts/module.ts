@@ -1,0 +1,87 @@
+// An artifact module is data plus one function: it declares where it reads and what it yields;
+// the engine (core/analysis/engine.ts) does matching, timeline, coverage and output.
+
+import type { Evidence } from "../evidence/evidence.js";
+import type { SqliteDatabase } from "../formats/sqlite.js";
+import type { Analyzer, Observable, Platform, RecordData, TimelineEvent } from "../types.js";
+
+/** Where a module reads. For iOS backups: Manifest.db domain + relative path (SQL LIKE patterns allowed
+ *  with domainLike / pathLike); `rootPath` names a file at the root of the acquisition (e.g. Info.plist). */
+export interface FileSpec {
+  domain?: string;
+  domainLike?: string;
+  path?: string;
+  pathLike?: string;
+  rootPath?: string;
+}
+
+/** A file resolved inside an acquisition. */
+export interface FileRef {
+  /** Path inside the evidence (e.g. "3d/3d0d7e5f…" in a backup). */
+  path: string;
+  domain?: string;
+  relativePath?: string;
+  fileId?: string;
+}
+
+/** One acquisition (an iOS backup folder, later a bugreport, a sysdiagnose…), read-only. */
+export interface Acquisition {
+  kind: string;
+  platform: Platform;
+  evidence: Evidence;
+  /** Resolve a spec to the files present (none when absent). */
+  find(spec: FileSpec): AsyncIterable<FileRef>;
+}
+
+export interface ModuleContext {
+  acquisition: Acquisition;
+  evidence: Evidence;
+  /** Every file matching any spec (default: the module's own sources); marks the module as having found input. */
+  files(specs?: FileSpec[]): AsyncIterable<FileRef>;
+  /** Open each matching SQLite file in turn; a file that cannot be opened is recorded as a coverage gap and
+   *  skipped. The database is closed when the loop moves on. */
+  databases(specs?: FileSpec[]): AsyncIterable<{ file: FileRef; db: SqliteDatabase }>;
+  /** Parse each matching plist file; unreadable ones become coverage gaps. */
+  plists(specs?: FileSpec[]): AsyncIterable<{ file: FileRef; value: unknown }>;
+  sqlite(file: FileRef): Promise<SqliteDatabase>;
+  plist(file: FileRef): Promise<unknown>;
+  /** A file the module found but could not read (named in info.json's coverage). */
+  gap(file: FileRef | string, reason: string): void;
+  warn(message: string): void;
+}
+
+export interface ArtifactModule<R extends RecordData = RecordData> {
+  /** MVT's module name (its output file stem), e.g. "sms". */
+  id: string;
+  platform: Platform;
+  /** MVT's "Plugin" column in timeline.csv (its class name), e.g. "SMS". */
+  timelineName: string;
+  description: string;
+  sources: FileSpec[];
+  records(ctx: ModuleContext): AsyncIterable<R> | Iterable<R>;
+  /** Typed values handed to the one matcher. */
+  observables?(record: R): Iterable<Observable>;
+  timeline?(record: R): TimelineEvent[] | TimelineEvent | null | undefined;
+  /** Main UTC time of a record ("YYYY-MM-DD HH:MM:SS.ffffff") for alerts and urls.json. */
+  time?(record: R): string | null | undefined;
+  /** "object" when MVT writes the module's JSON as one object (backup_info) rather than a list. */
+  output?: "list" | "object";
+  /** Indicator-free heuristics; a fresh analyzer per scan. */
+  analyzer?(): Analyzer<R>;
+}
+
+/** Identity helper that types a module declaration. */
+export function artifact<R extends RecordData>(module: ArtifactModule<R>): ArtifactModule<R> {
+  return module;
+}
+
+/** Shorthand for a timeline event of a module. */
+export function event(
+  module: { timelineName: string } | string,
+  timestamp: string | null | undefined,
+  name: string,
+  data: string,
+): TimelineEvent | null {
+  if (!timestamp) return null;
+  return { timestamp, module: typeof module === "string" ? module : module.timelineName, event: name, data };
+}

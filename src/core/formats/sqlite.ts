@@ -1,0 +1,42 @@
+// Read-only SQLite access as the core sees it. Node uses better-sqlite3 on a private copy
+// (so -wal rows are seen and nothing is created beside the evidence); the browser uses sql.js
+// with the WAL applied in memory (see wal.ts).
+
+import type { Evidence } from "../evidence/evidence.js";
+
+export type SqlValue = number | bigint | string | Uint8Array | null;
+export type SqlRow = Record<string, SqlValue>;
+
+export interface SqliteDatabase {
+  /** Rows one by one; integers beyond 2^53 come back as bigint. */
+  iterate(sql: string, params?: SqlValue[]): IterableIterator<SqlRow>;
+  all(sql: string, params?: SqlValue[]): SqlRow[];
+  /** Lower-cased table names. */
+  tables(): Set<string>;
+  /** Column names of a table ([] if the table does not exist). */
+  columns(table: string): string[];
+  close(): void;
+}
+
+export interface SqliteOpener {
+  /** Open `path` of `evidence` read-only; the evidence's bytes and its folder are never changed. */
+  open(evidence: Evidence, path: string): Promise<SqliteDatabase>;
+}
+
+export class SqliteError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = "SqliteError";
+  }
+}
+
+/** True when `bytes` start with the SQLite header. */
+export function isSqlite(bytes: Uint8Array): boolean {
+  const magic = "SQLite format 3\0";
+  if (bytes.length < 16) return false;
+  for (let i = 0; i < 16; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
+  return true;
+}

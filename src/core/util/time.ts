@@ -1,0 +1,76 @@
+// Timestamps as MVT writes them: UTC "YYYY-MM-DD HH:MM:SS.ffffff", rounded to microseconds the way
+// Python's datetime.fromtimestamp does (round half to even on the fractional part), so values match MVT's JSON.
+
+/** Seconds between 1970-01-01 and 2001-01-01 (Apple's "Mac absolute time" epoch). */
+export const MAC_EPOCH_OFFSET = 978307200;
+
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, "0");
+
+/** Unix seconds (float allowed) → "YYYY-MM-DD HH:MM:SS.ffffff"; null for null/NaN/out of range. */
+export function isoFromUnix(seconds: number | bigint | null | undefined): string | null {
+  if (seconds === null || seconds === undefined) return null;
+  let t = typeof seconds === "bigint" ? Number(seconds) : seconds;
+  if (!Number.isFinite(t)) return null;
+  let whole = Math.trunc(t);
+  let us = roundHalfEven((t - whole) * 1e6);
+  if (us >= 1_000_000) {
+    whole += 1;
+    us -= 1_000_000;
+  } else if (us < 0) {
+    whole -= 1;
+    us += 1_000_000;
+  }
+  const d = new Date(whole * 1000);
+  if (Number.isNaN(d.getTime())) return null;
+  const y = d.getUTCFullYear();
+  if (y < 1 || y > 9999) return null;
+  return (
+    `${pad(y, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(us, 6)}`
+  );
+}
+
+/** Milliseconds since 1970 → MVT format. */
+export function isoFromUnixMs(ms: number | bigint | null | undefined): string | null {
+  if (ms === null || ms === undefined) return null;
+  return isoFromUnix(Number(ms) / 1000);
+}
+
+/** Apple absolute time (seconds since 2001; nanoseconds for 18-digit integers as in sms.db) → MVT format.
+ *  Like MVT, 0 / null give null and an 18-digit value keeps its first 9 digits (whole seconds). */
+export function isoFromMac(value: number | bigint | string | null | undefined): string | null {
+  if (value === null || value === undefined || value === "") return null;
+  let t: number;
+  if (typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))) {
+    const s = String(value);
+    t = s.length === 18 ? Number(s.slice(0, 9)) : Number(value);
+  } else {
+    t = Number(value);
+  }
+  if (!Number.isFinite(t) || t === 0) return null;
+  return isoFromUnix(t + MAC_EPOCH_OFFSET);
+}
+
+/** A JS Date → MVT format (millisecond precision). */
+export function isoFromDate(d: Date | null | undefined): string | null {
+  if (!d || Number.isNaN(d.getTime())) return null;
+  return isoFromUnixMs(d.getTime());
+}
+
+/** Chrome/WebKit time: microseconds since 1601-01-01 → MVT format. */
+export function isoFromChrome(us: number | bigint | null | undefined): string | null {
+  if (us === null || us === undefined) return null;
+  const n = Number(us);
+  if (!n) return null;
+  return isoFromUnix(n / 1e6 - 11644473600);
+}
+
+/** Now, in MVT format. */
+export function isoNow(): string {
+  return isoFromUnixMs(Date.now()) as string;
+}

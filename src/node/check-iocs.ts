@@ -1,0 +1,94 @@
+// `spyscope check-iocs DIR`: re-match the records of an earlier output folder against (new) indicators
+// and write the detections — MVT only logs a count. Records are streamed back line by line.
+
+import { createReadStream, existsSync, promises as fs } from "node:fs";
+import { createInterface } from "node:readline";
+import path from "node:path";
+import { RecordProcessor, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
+import { ALL_MODULES } from "../core/artifacts/index.js";
+import type { RecordData } from "../core/types.js";
+import { isoNow } from "../core/util/time.js";
+import { loadIndicators } from "./iocs.js";
+import { OutputFolder } from "./output.js";
+import { exitCodeFor, type CheckResult } from "./check-backup.js";
+import { VERSION } from "./version.js";
+
+/** Whole-file parse is only used for MVT's indented files; bounded. */
+const MAX_WHOLE_FILE = 512 * 1024 * 1024;
+
+/** Records of one <module>.json: our one-per-line layout streamed, MVT's indented layout parsed whole. */
+export async function* readRecords(file: string): AsyncIterable<RecordData> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const raw of lines) {
+    lineNo++;
+    const line = raw.trim();
+    if (line === "[" || line === "]" || line === "") continue;
+    if (line === "{") {
+      lines.close();
+      const st = await fs.stat(file);
+      if (st.size > MAX_WHOLE_FILE) throw new Error(`${file}: ${st.size} bytes in indented layout, over the ${MAX_WHOLE_FILE}-byte limit`);
+      const all = JSON.parse(await fs.readFile(file, "utf8"));
+      if (Array.isArray(all)) yield* all as RecordData[];
+      return;
+    }
+    const json = line.endsWith(",") ? line.slice(0, -1) : line;
+    try {
+      yield JSON.parse(json) as RecordData;
+    } catch {
+      throw new Error(`${file}:${lineNo}: not a JSON record`);
+    }
+  }
+}
+
+export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?: string }): Promise<CheckResult> {
+  if (!existsSync(opts.dir)) throw new Error(`${opts.dir}: no such output folder`);
+  const iocs = await loadIndicators(opts.iocs);
+  const outDir = opts.output ?? path.join(opts.dir, "check-iocs");
+  const out = new OutputFolder(outDir, { records: false, timeline: false });
+  const t0 = performance.now();
+  const summary: ScanSummary = { coverage: [], counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, detections: [], records: 0, ms: 0 };
+  for (const module of ALL_MODULES) {
+    const file = path.join(opts.dir, `${module.id}.json`);
+    if (!existsSync(file) || module.output === "object" || !module.observables) continue;
+    const t = performance.now();
+    const proc = new RecordProcessor(
+      module,
+      iocs.set,
+      out,
+      (d) => {
+        summary.detections.push(d);
+        summary.counts[d.level]++;
+      },
+      { timeline: false, heuristics: false, urls: false, records: false },
+    );
+    const cov: ModuleCoverage = { module: module.id, status: "ran", records: 0, detections: 0, ms: 0, gaps: [], warnings: [] };
+    out.beginModule(module);
+    try {
+      for await (const r of readRecords(file)) proc.process(r);
+    } catch (e) {
+      cov.status = "failed";
+      cov.reason = e instanceof Error ? e.message : String(e);
+    }
+    cov.records = proc.records;
+    cov.detections = proc.detections;
+    cov.ms = Math.round(performance.now() - t);
+    out.endModule(module, cov);
+    summary.coverage.push(cov);
+    summary.records += cov.records;
+  }
+  summary.ms = performance.now() - t0;
+  await out.finish();
+  const info = {
+    tool: "spyscope",
+    version: VERSION,
+    command: "check-iocs",
+    target: path.resolve(opts.dir),
+    date: isoNow(),
+    indicators: iocs.files.map((f) => ({ file: f.path, sha256: f.sha256, indicators: f.indicators, collections: f.collections })),
+    summary: { records: summary.records, alerts: summary.counts },
+    coverage: { modules: summary.coverage },
+  };
+  out.writeJson("info.json", info);
+  return { exitCode: exitCodeFor(summary), summary, indicatorLoadMs: iocs.loadMs, indicatorCount: iocs.set.size, outputDir: outDir, info };
+}

@@ -1,0 +1,8 @@
+// Node adapters and commands of spyscope.
+
+export * from "./evidence-dir.js";
+export * from "./sqlite.js";
+export * from "./output.js";
+export * from "./iocs.js";
+export * from "./check-backup.js";
+export * from "./check-iocs.js";

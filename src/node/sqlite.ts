@@ -1,0 +1,117 @@
+// SQLite for Node through better-sqlite3. The evidence database (and its -wal, if any) is streamed into a
+// private temporary folder and opened there, so rows that live only in the WAL are seen (SQLite replays it
+// on the copy) and nothing is ever created or changed beside the evidence.
+
+import Database from "better-sqlite3";
+import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import os from "node:os";
+import path from "node:path";
+import type { Evidence } from "../core/evidence/evidence.js";
+import { isSqlite, SqliteError, type SqlRow, type SqliteDatabase, type SqliteOpener, type SqlValue } from "../core/formats/sqlite.js";
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+function normaliseRow(row: Record<string, unknown>): SqlRow {
+  for (const k in row) {
+    const v = row[k];
+    if (typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE) row[k] = Number(v);
+  }
+  return row as SqlRow;
+}
+
+class BetterSqliteDatabase implements SqliteDatabase {
+  private tableSet: Set<string> | null = null;
+  constructor(
+    private db: Database.Database,
+    private onClose: () => void,
+  ) {}
+
+  *iterate(sql: string, params: SqlValue[] = []): IterableIterator<SqlRow> {
+    const stmt = this.db.prepare(sql).safeIntegers(true);
+    for (const row of stmt.iterate(...params)) yield normaliseRow(row as Record<string, unknown>);
+  }
+
+  all(sql: string, params: SqlValue[] = []): SqlRow[] {
+    return (this.db.prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[]).map(normaliseRow);
+  }
+
+  tables(): Set<string> {
+    this.tableSet ??= new Set(
+      (this.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]).map((r) =>
+        r.name.toLowerCase(),
+      ),
+    );
+    return this.tableSet;
+  }
+
+  columns(table: string): string[] {
+    if (!this.tables().has(table.toLowerCase())) return [];
+    return (this.db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string }[]).map((r) => r.name);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    this.onClose();
+  }
+}
+
+export class NodeSqliteOpener implements SqliteOpener {
+  private dir: string | null = null;
+  private seq = 0;
+
+  private tempDir(): string {
+    this.dir ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-sqlite-"));
+    return this.dir;
+  }
+
+  private async copyOut(evidence: Evidence, rel: string, dest: string): Promise<number> {
+    const out = createWriteStream(dest);
+    let size = 0;
+    try {
+      for await (const chunk of evidence.stream(rel)) {
+        size += chunk.length;
+        if (!out.write(chunk)) await once(out, "drain");
+      }
+    } finally {
+      out.end();
+      await once(out, "close");
+    }
+    return size;
+  }
+
+  async open(evidence: Evidence, rel: string): Promise<SqliteDatabase> {
+    const st = await evidence.stat(rel);
+    if (!st || st.isDirectory) throw new SqliteError(rel, "database file is missing from the evidence");
+    if (st.size === 0) throw new SqliteError(rel, "database file is empty (0 bytes)");
+    const slot = path.join(this.tempDir(), String(++this.seq));
+    mkdirSync(slot);
+    const dbPath = path.join(slot, "db.sqlite");
+    await this.copyOut(evidence, rel, dbPath);
+    const head = Buffer.alloc(16);
+    const fd = openSync(dbPath, "r");
+    readSync(fd, head, 0, 16, 0);
+    closeSync(fd);
+    if (!isSqlite(head)) throw new SqliteError(rel, "not a SQLite database (bad header)");
+    const wal = await evidence.stat(`${rel}-wal`);
+    if (wal && !wal.isDirectory && wal.size > 0) await this.copyOut(evidence, `${rel}-wal`, `${dbPath}-wal`);
+    let db: Database.Database;
+    try {
+      db = new Database(dbPath, { fileMustExist: true });
+      db.pragma("query_only = ON");
+      // Force the header and schema to be read now so a corrupt file fails here, with its name.
+      db.prepare("SELECT count(*) FROM sqlite_master").get();
+    } catch (e) {
+      rmSync(slot, { recursive: true, force: true });
+      throw new SqliteError(rel, `cannot open SQLite database: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return new BetterSqliteDatabase(db, () => rmSync(slot, { recursive: true, force: true }));
+  }
+
+  /** Remove every temporary copy. */
+  dispose(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}

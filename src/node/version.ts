@@ -1,0 +1,2 @@
+// The package version, kept in one place (bumped with package.json).
+export const VERSION = "0.1.0";

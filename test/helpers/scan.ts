@@ -1,0 +1,65 @@
+// Test helper: run modules over a backup folder in-process and collect everything the engine emits.
+
+import { IosBackup } from "../../src/core/formats/ios-backup.js";
+import { scan, type ModuleCoverage, type ScanSummary } from "../../src/core/analysis/engine.js";
+import type { ArtifactModule } from "../../src/core/artifacts/module.js";
+import type { Detection, Matcher, RecordData, TimelineEvent, UrlSighting } from "../../src/core/types.js";
+import { DirectoryEvidence } from "../../src/node/evidence-dir.js";
+import { NodeSqliteOpener } from "../../src/node/sqlite.js";
+
+export const FIXTURES = new URL("../../../shared/data/fixtures/", import.meta.url).pathname;
+export const IOS_BACKUP = FIXTURES + "mvt/ios_backup";
+export const EXPECTED_IOS = FIXTURES + "mvt/expected-mvt/ios_backup";
+export const TEST_STIX = FIXTURES + "mvt/stix2/test_indicators.stix2";
+
+export interface Collected {
+  records: Map<string, RecordData[]>;
+  detections: Detection[];
+  timeline: TimelineEvent[];
+  urls: UrlSighting[];
+  coverage: Map<string, ModuleCoverage>;
+  summary: ScanSummary;
+  hashes: Map<string, string>;
+}
+
+export async function scanBackup(dir: string, modules: ArtifactModule<any>[], matcher: Matcher | null = null): Promise<Collected> {
+  const evidence = await DirectoryEvidence.open(dir);
+  const sqlite = new NodeSqliteOpener();
+  const backup = await IosBackup.open(evidence, sqlite);
+  const out: Omit<Collected, "summary" | "hashes"> = { records: new Map(), detections: [], timeline: [], urls: [], coverage: new Map() };
+  try {
+    const summary = await scan({
+      acquisition: backup,
+      modules,
+      matcher,
+      sqlite,
+      sink: {
+        record(m, r) {
+          const list = out.records.get(m.id) ?? [];
+          list.push(r);
+          out.records.set(m.id, list);
+        },
+        detection: (d) => out.detections.push(d),
+        timeline: (e) => out.timeline.push(e),
+        url: (u) => out.urls.push(u),
+        endModule: (_m, c) => void out.coverage.set(c.module, c),
+      },
+    });
+    return { ...out, summary, hashes: evidence.hashes() };
+  } finally {
+    backup.close();
+    sqlite.dispose();
+  }
+}
+
+/** MVT's JSON output for a module of the iOS fixture. */
+export async function expectedMvt(name: string): Promise<any> {
+  const { readFile } = await import("node:fs/promises");
+  return JSON.parse(await readFile(`${EXPECTED_IOS}/${name}.json`, "utf8"));
+}
+
+/** Records as they round-trip through our JSON writer (bigints as numbers, bytes as base64). */
+export async function asJson(value: unknown): Promise<any> {
+  const { toJson } = await import("../../src/core/report/json.js");
+  return JSON.parse(toJson(value));
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    "core/index": "src/core/index.ts",
+    "node/index": "src/node/index.ts",
+    "cli/main": "src/cli/main.ts",
+    "bench/check-backup": "bench/check-backup.ts",
+  },
+  format: ["esm"],
+  target: "node20",
+  platform: "node",
+  dts: false,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  shims: false,
+  banner: ({ format }) => (format === "esm" ? {} : {}),
+});
