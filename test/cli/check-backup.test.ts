@@ -1,0 +1,131 @@
+// End to end on MVT's real iOS backup fixture: every MVT alert reproduced, record counts equal to MVT's
+// JSON files, the output folder in MVT's layout, the evidence untouched, and the built CLI's exit codes.
+
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCheckBackup, type CheckResult } from "../../src/node/check-backup.js";
+import { EXPECTED_IOS, IOS_BACKUP, TEST_STIX } from "../helpers/scan.js";
+
+const run = promisify(execFile);
+const CLI = path.resolve("dist/cli/main.js");
+
+export function hashTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const readJson = (p: string) => JSON.parse(readFileSync(p, "utf8"));
+const canon = (v: unknown) => JSON.parse(JSON.stringify(v));
+
+describe("check-backup on MVT's iOS backup fixture", () => {
+  let out: string;
+  let result: CheckResult;
+  let before: Map<string, string>;
+
+  beforeAll(async () => {
+    before = hashTree(IOS_BACKUP);
+    out = mkdtempSync(path.join(os.tmpdir(), "spyscope-e2e-"));
+    result = await runCheckBackup({ target: IOS_BACKUP, output: out, iocs: [TEST_STIX] });
+  });
+
+  it("leaves every evidence byte unchanged and creates no -wal/-shm/-journal files", () => {
+    const after = hashTree(IOS_BACKUP);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [f, h] of before) expect(after.get(f), f).toBe(h);
+    expect([...after.keys()].filter((f) => /-(wal|shm|journal)$/.test(f))).toEqual([]);
+  });
+
+  it("produces every alert MVT produces (same level, module, record and indicator)", () => {
+    const expected = readJson(path.join(EXPECTED_IOS, "alerts.json"));
+    const ours = readJson(path.join(out, "alerts.json"));
+    for (const e of expected) {
+      const found = ours.find(
+        (a: any) =>
+          a.level === e.level &&
+          a.module === e.module &&
+          JSON.stringify(canon(a.event)) === JSON.stringify(canon(e.event)) &&
+          JSON.stringify(a.matched_indicator) === JSON.stringify(e.matched_indicator),
+      );
+      expect(found, `${e.level} ${e.module}: ${e.message}`).toBeTruthy();
+      if (e.matched_indicator || e.event_time) expect(found.message).toBe(e.message);
+    }
+    expect(result.summary.counts.critical).toBeGreaterThanOrEqual(3);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("writes as many records per module as MVT", () => {
+    const files = readdirSync(EXPECTED_IOS).filter((f) => f.endsWith(".json") && !f.endsWith("_detected.json") && !["alerts.json", "urls.json"].includes(f));
+    for (const f of files) {
+      const expected = readJson(path.join(EXPECTED_IOS, f));
+      expect(existsSync(path.join(out, f)), f).toBe(true);
+      const ours = readJson(path.join(out, f));
+      if (Array.isArray(expected)) expect(ours.length, f).toBe(expected.length);
+      else expect(Object.keys(ours).sort(), f).toEqual(Object.keys(expected).sort());
+    }
+  });
+
+  it("writes urls.json, alerts_timeline.csv and a time-sorted timeline.csv with MVT's rows", () => {
+    const urls = readJson(path.join(out, "urls.json"));
+    for (const u of readJson(path.join(EXPECTED_IOS, "urls.json"))) {
+      expect(urls.find((x: any) => x.url === u.url && x.source === u.source && x.timestamp === u.timestamp), u.url).toBeTruthy();
+    }
+    const lines = readFileSync(path.join(out, "timeline.csv"), "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe('"UTC Timestamp","Plugin","Event","Description"');
+    const body = lines.slice(1);
+    const times = body.map((l) => l.slice(1, 27));
+    expect([...times].sort()).toEqual(times);
+    const expected = readFileSync(path.join(EXPECTED_IOS, "timeline.csv"), "utf8").trimEnd().split("\n").slice(1);
+    const ourSet = new Set(body);
+    const missing = expected.filter((l) => !ourSet.has(l.replace(/\r$/, "")));
+    expect(missing.slice(0, 5)).toEqual([]);
+    expect(readFileSync(path.join(out, "alerts_timeline.csv"), "utf8").split("\n")[0]).toBe('"Event Time","Module","Message","Event"');
+  });
+
+  it("records in info.json the indicator file hashes, every input file's SHA-256 and the coverage", () => {
+    const info = readJson(path.join(out, "info.json"));
+    expect(info.indicators[0].sha256).toBe(createHash("sha256").update(readFileSync(TEST_STIX)).digest("hex"));
+    expect(info.input_files["3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"]).toBe(before.get("3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"));
+    expect(info.input_files["Manifest.db"]).toBe(before.get("Manifest.db"));
+    expect(info.coverage.ran).toContain("sms");
+    expect(info.coverage.modules.length).toBe(28);
+    expect(info.date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  });
+});
+
+describe("the built spyscope CLI", () => {
+  it("exits 1 on detections and prints the JSON summary with --json", async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), "spyscope-cli-"));
+    const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", out, "--json"]).catch((e) => e);
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.alerts.critical).toBeGreaterThanOrEqual(3);
+    expect(summary.coverage.ran).toBeGreaterThan(5);
+  });
+
+  it("exits 2 with a clear message for a folder that is not a backup", async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), "spyscope-empty-"));
+    const r = await run("node", [CLI, "check-backup", empty]).catch((e) => e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/does not look like an iOS backup/);
+  });
+
+  it("refuses an output folder inside the evidence", async () => {
+    const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "-o", path.join(IOS_BACKUP, "out")]).catch((e) => e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/inside the evidence/);
+  });
+});
