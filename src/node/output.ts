@@ -126,29 +126,26 @@ export function timelineLine(e: TimelineEvent): string {
 export interface OutputFolderOptions {
   /** Write per-module records (<module>.json); check-iocs re-matching turns this off. */
   records?: boolean;
-  /** Suffix for files so a re-match does not overwrite the original alerts (e.g. "_recheck"). */
+  /** Write timeline.csv (off for check-iocs re-matching). */
   timeline?: boolean;
 }
 
 export class OutputFolder implements ResultSink {
   private moduleWriter: JsonArrayWriter | null = null;
   private objectRecord: RecordData | null = null;
-  private current: ArtifactModule<any> | null = null;
   private detectionsByModule = new Map<string, Detection[]>();
   readonly detections: Detection[] = [];
   private timelineSorter = new TimelineSorter();
-  private urls: JsonArrayWriter;
+  private urls: JsonArrayWriter | null = null;
 
   constructor(
     readonly dir: string,
     private opts: OutputFolderOptions = {},
   ) {
     mkdirSync(dir, { recursive: true });
-    this.urls = new JsonArrayWriter(path.join(dir, "urls.json"));
   }
 
   beginModule(m: ArtifactModule<any>): void {
-    this.current = m;
     this.objectRecord = null;
   }
 
@@ -175,6 +172,7 @@ export class OutputFolder implements ResultSink {
   }
 
   url(u: UrlSighting): void {
+    this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
     this.urls.push(u);
   }
 
@@ -189,7 +187,6 @@ export class OutputFolder implements ResultSink {
     }
     const dets = this.detectionsByModule.get(m.id);
     if (dets?.length) this.writeJson(`${m.id}_detected.json`, dets.map(toMvtAlert));
-    this.current = null;
   }
 
   writeJson(name: string, value: unknown): void {
@@ -200,7 +197,8 @@ export class OutputFolder implements ResultSink {
 
   /** Write alerts.json, alerts_timeline.csv, timeline.csv; close urls.json. */
   async finish(): Promise<void> {
-    this.urls.close();
+    if (this.opts.records !== false) this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
+    this.urls?.close();
     this.writeJson("alerts.json", this.detections.map(toMvtAlert));
     const at = new TimelineSorter();
     for (const d of this.detections) at.add(csvRow([d.eventTime ?? "", d.module, d.message.replace(/\r?\n/g, "\\n"), toJson(d.record, 0)]));

@@ -3,30 +3,17 @@
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheckBackup, type CheckResult } from "../../src/node/check-backup.js";
 import { EXPECTED_IOS, IOS_BACKUP, TEST_STIX } from "../helpers/scan.js";
+import { hashTree } from "../helpers/hash.js";
 
 const run = promisify(execFile);
 const CLI = path.resolve("dist/cli/main.js");
-
-export function hashTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const readJson = (p: string) => JSON.parse(readFileSync(p, "utf8"));
 const canon = (v: unknown) => JSON.parse(JSON.stringify(v));

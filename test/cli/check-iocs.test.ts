@@ -1,0 +1,73 @@
+// check-iocs re-matches an earlier output folder — ours (one record per line) or MVT's (indented) — against
+// new indicators and writes the detections.
+
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCheckBackup } from "../../src/node/check-backup.js";
+import { runCheckIocs } from "../../src/node/check-iocs.js";
+import { EXPECTED_IOS, IOS_BACKUP, TEST_STIX } from "../helpers/scan.js";
+import { hashTree } from "../helpers/hash.js";
+
+const readJson = (p: string) => JSON.parse(readFileSync(p, "utf8"));
+
+/** A STIX bundle with one indicator that matches nothing in the fixture. */
+function unrelatedBundle(dir: string): string {
+  const file = path.join(dir, "unrelated.stix2");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      type: "bundle",
+      id: "bundle--00000000-0000-4000-8000-000000000000",
+      objects: [
+        { type: "malware", id: "malware--00000000-0000-4000-8000-000000000001", name: "Unrelated", is_family: false },
+        {
+          type: "indicator",
+          id: "indicator--00000000-0000-4000-8000-000000000002",
+          pattern: "[domain-name:value='nothing-here.invalid']",
+          pattern_type: "stix",
+        },
+        {
+          type: "relationship",
+          id: "relationship--00000000-0000-4000-8000-000000000003",
+          relationship_type: "indicates",
+          source_ref: "indicator--00000000-0000-4000-8000-000000000002",
+          target_ref: "malware--00000000-0000-4000-8000-000000000001",
+        },
+      ],
+    }),
+  );
+  return file;
+}
+
+describe("check-iocs", () => {
+  it("finds with new indicators what an earlier scan with old indicators did not", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "spyscope-recheck-"));
+    const first = await runCheckBackup({ target: IOS_BACKUP, output: path.join(tmp, "scan"), iocs: [unrelatedBundle(tmp)] });
+    expect(first.summary.counts.critical).toBe(0);
+    const before = hashTree(path.join(tmp, "scan"));
+    const again = await runCheckIocs({ dir: path.join(tmp, "scan"), iocs: [TEST_STIX] });
+    expect(again.summary.counts.critical).toBeGreaterThanOrEqual(3);
+    expect(again.exitCode).toBe(1);
+    const alerts = readJson(path.join(again.outputDir!, "alerts.json"));
+    const modules = alerts.map((a: any) => a.module).sort();
+    expect(modules).toEqual(expect.arrayContaining(["sms", "tcc", "whatsapp"]));
+    const sms = alerts.find((a: any) => a.module === "sms");
+    expect(sms.matched_indicator).toEqual({ value: "example.org", type: "domains", name: "TestMalware", stix2_file_name: "test_indicators.stix2" });
+    expect(existsSync(path.join(again.outputDir!, "sms_detected.json"))).toBe(true);
+    // The earlier results are not changed; the new ones go to a sub-folder.
+    const after = hashTree(path.join(tmp, "scan"));
+    for (const [f, h] of before) expect(after.get(f), f).toBe(h);
+  });
+
+  it("reads MVT's own indented output folder", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "spyscope-recheck-mvt-"));
+    const r = await runCheckIocs({ dir: EXPECTED_IOS, iocs: [TEST_STIX], output: tmp });
+    const alerts = readJson(path.join(tmp, "alerts.json"));
+    expect(alerts.filter((a: any) => a.level === "CRITICAL").map((a: any) => a.module).sort()).toEqual(
+      expect.arrayContaining(["sms", "tcc", "whatsapp"]),
+    );
+    expect(r.summary.coverage.find((c) => c.module === "manifest")!.records).toBe(3721);
+  });
+});
