@@ -1,11 +1,113 @@
-// TODO: applications (stub, to be implemented)
+// Applications from the backup's Info.plist: each "Applications" entry's iTunesMetadata (store, version,
+// purchase date, the app that installed it).
+
 import { artifact } from "../module.js";
+import type { Observable, RecordData } from "../../types.js";
+import { parsePlist } from "../../formats/plist.js";
+import { isoFromUnix } from "../../util/time.js";
+
+/** Installers MVT accepts as legitimate (App Store, its product page extension, MDM). */
+export const TRUSTED_INSTALLERS = ["com.apple.AppStore", "com.apple.AppStore.ProductPageExtension", "com.apple.dmd", "dmd"];
+
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+
+const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+
+/** "2021-05-04T10:11:12Z" → MVT time (read as UTC). */
+function purchaseIso(v: unknown): string | null {
+  if (v instanceof Date) return isoFromUnix(v.getTime() / 1000);
+  if (typeof v !== "string") return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(v);
+  if (!m) return null;
+  return isoFromUnix(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000);
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await (globalThis as any).crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export const applications = artifact({
   id: "applications",
   platform: "ios",
-  timelineName: "applications",
-  description: "applications",
-  sources: [],
-  *records() {},
+  timelineName: "Applications",
+  description: "Installed applications and their store metadata (Info.plist Applications / iTunesMetadata)",
+  sources: [{ rootPath: "Info.plist" }],
+  async *records(ctx) {
+    for await (const { file, value } of ctx.plists()) {
+      if (!isDict(value)) continue;
+      const apps = value.Applications;
+      if (!isDict(apps)) continue;
+      for (const [name, appData] of Object.entries(apps)) {
+        const entry: RecordData = { name };
+        const app = isDict(appData) ? appData : {};
+        const meta = app.iTunesMetadata;
+        if (meta instanceof Uint8Array) {
+          try {
+            const parsed = parsePlist(meta);
+            if (isDict(parsed)) Object.assign(entry, parsed);
+          } catch (e) {
+            ctx.gap(`${file.path}:Applications/${name}/iTunesMetadata`, e instanceof Error ? e.message : String(e));
+          }
+        }
+        const dl = entry["com.apple.iTunesStore.downloadInfo"];
+        if (isDict(dl) && dl.purchaseDate) {
+          const iso = purchaseIso(dl.purchaseDate);
+          if (iso) entry.isodate = iso;
+        }
+        if (app.PlaceholderIcon instanceof Uint8Array) entry.icon_sha256 = await sha256Hex(app.PlaceholderIcon);
+        yield entry;
+      }
+    }
+  },
+  *observables(r): Iterable<Observable> {
+    const id = r.softwareVersionBundleId;
+    if (typeof id === "string" && id) {
+      yield { type: "app_id", value: id };
+      yield { type: "process", value: id };
+    }
+  },
+  time: (r) => (r.isodate as string | undefined) ?? null,
+  timeline(r) {
+    if (!r.isodate) return null;
+    return {
+      timestamp: r.isodate as string,
+      module: "Applications",
+      event: "app_installed",
+      data: `App ${s(r.name)} version ${s(r.bundleShortVersionString)} from ${s(r.artistName)} installed from ${s(r.sourceApp)}`,
+    };
+  },
+  analyzer() {
+    return {
+      onRecord(r, emit) {
+        const id = r.softwareVersionBundleId;
+        if (typeof id !== "string" || !id) {
+          emit({
+            level: "medium",
+            heuristic: "applications.no_bundle_id",
+            message:
+              `Application "${s(r.name)}" has store metadata without a softwareVersionBundleId, which App Store ` +
+              `installs always carry. Find the app on the device and remove it if the user does not know it.`,
+            record: r,
+            eventTime: (r.isodate as string) ?? "",
+          });
+          return;
+        }
+        const source = r.sourceApp === undefined ? "com.apple.AppStore" : r.sourceApp;
+        if (!TRUSTED_INSTALLERS.includes(String(source))) {
+          emit({
+            level: "medium",
+            heuristic: "applications.not_from_app_store",
+            message:
+              `Application ${id} ("${s(r.name)}") was installed by ${s(source)}, not from the App Store or MDM. ` +
+              `Confirm the user sideloaded it knowingly (TestFlight, enterprise certificate); otherwise remove it ` +
+              `and have the device checked.`,
+            record: r,
+            eventTime: (r.isodate as string) ?? "",
+          });
+        }
+      },
+    };
+  },
 });

@@ -1,0 +1,144 @@
+// Benchmark of `check-backup` on synthetic iOS backups at several scales.
+//
+//   npm run bench                      (node --expose-gc dist/bench/check-backup.js)
+//   BENCH_SCALES=10000,100000 npm run bench
+//
+// For each scale (rows of the big tables; the Manifest gets rows*0.3 entries, capped at 300,000) a backup is
+// generated once under bench/out/<scale>-<seed>/ (git-ignored, reused by later runs), then scanned in a child
+// process so that the peak RSS measured is that of one scan alone. Env: BENCH_SCALES, BENCH_SEED (default 1).
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateIosBackup, projectRoot } from "../src/node/generate/ios-backup.js";
+import { runCheckBackup } from "../src/node/check-backup.js";
+
+interface RunResult {
+  records: number;
+  wallMs: number;
+  scanMs: number;
+  maxRssMB: number;
+  indicatorLoadMs: number;
+  exitCode: number;
+  counts: Record<string, number>;
+}
+
+interface GenInfo {
+  scale: number;
+  seed: number;
+  manifestFiles: number;
+  ms: number;
+}
+
+const thisFile = fileURLToPath(import.meta.url);
+
+/** Child mode: scan one backup and print a JSON line with the measurements. */
+async function child(dir: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const t0 = performance.now();
+  const r = await runCheckBackup({ target: dir, quiet: true });
+  const wallMs = performance.now() - t0;
+  const out: RunResult = {
+    records: r.summary.records,
+    wallMs,
+    scanMs: r.summary.ms,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    indicatorLoadMs: r.indicatorLoadMs,
+    exitCode: r.exitCode,
+    counts: r.summary.counts,
+  };
+  process.stdout.write(`BENCH_RESULT ${JSON.stringify(out)}\n`);
+}
+
+/** Generate (or reuse) the backup of one scale; returns its folder and generation info. */
+async function ensureBackup(root: string, scale: number, seed: number): Promise<{ dir: string; gen: GenInfo; reused: boolean }> {
+  const outDir = path.join(root, "bench", "out");
+  const dir = path.join(outDir, `${scale}-${seed}`);
+  const infoFile = path.join(outDir, `${scale}-${seed}.json`);
+  if (existsSync(path.join(dir, "Manifest.db")) && existsSync(path.join(dir, "Status.plist")) && existsSync(infoFile)) {
+    return { dir, gen: JSON.parse(readFileSync(infoFile, "utf8")) as GenInfo, reused: true };
+  }
+  // Generate beside the final folder and rename, so an interrupted run never leaves a half backup to reuse.
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+  process.stderr.write(`generating ${scale} rows into ${dir} …\n`);
+  const r = await generateIosBackup({ dir: partial, seed, rows: scale, plant: true });
+  renameSync(partial, dir);
+  const gen: GenInfo = { scale, seed, manifestFiles: r.files, ms: r.ms };
+  writeFileSync(infoFile, JSON.stringify(gen, null, 2) + "\n");
+  return { dir, gen, reused: false };
+}
+
+function runChild(dir: string): RunResult {
+  const execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
+  const p = spawnSync(process.execPath, [...execArgv, thisFile, "--run", dir], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+  if (p.status === null || !line) {
+    throw new Error(`benchmark child failed on ${dir} (status ${p.status}, signal ${p.signal}):\n${p.stdout}`);
+  }
+  return JSON.parse(line.slice("BENCH_RESULT ".length)) as RunResult;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const runAt = args.indexOf("--run");
+  if (runAt >= 0) {
+    const dir = args[runAt + 1];
+    if (!dir) throw new Error("--run needs a backup folder");
+    await child(dir);
+    return;
+  }
+  const root = projectRoot(path.dirname(thisFile));
+  const seed = Number(process.env.BENCH_SEED ?? 1);
+  const scales = (process.env.BENCH_SCALES ?? "10000,100000,1000000")
+    .split(",")
+    .map((s) => Number(s.trim().replace(/_/g, "")))
+    .filter((n) => Number.isFinite(n) && n > 0);
+  if (!scales.length) throw new Error("BENCH_SCALES lists no positive numbers");
+
+  const rows: string[][] = [];
+  for (const scale of scales) {
+    const { dir, gen, reused } = await ensureBackup(root, scale, seed);
+    const r = runChild(dir);
+    const secs = r.wallMs / 1000;
+    rows.push([
+      scale.toLocaleString("en-US"),
+      gen.manifestFiles.toLocaleString("en-US"),
+      r.records.toLocaleString("en-US"),
+      secs.toFixed(2),
+      Math.round(r.records / Math.max(secs, 1e-9)).toLocaleString("en-US"),
+      r.maxRssMB.toFixed(0),
+      r.indicatorLoadMs.toFixed(0),
+      `${(gen.ms / 1000).toFixed(1)}${reused ? " (reused)" : ""}`,
+      Object.entries(r.counts)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k}:${n}`)
+        .join(" ") || "-",
+    ]);
+    process.stderr.write(`scale ${scale}: ${r.records} records in ${secs.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB\n`);
+  }
+  console.log(
+    table(
+      ["scale", "manifest", "records", "wall (s)", "records/s", "peak RSS (MB)", "indicator load (ms)", "generation (s)", "alerts"],
+      rows,
+    ),
+  );
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(2);
+});
