@@ -6,6 +6,7 @@ export default defineConfig({
     "node/index": "src/node/index.ts",
     "cli/main": "src/cli/main.ts",
     "bench/check-backup": "bench/check-backup.ts",
+    "bench/indicators": "bench/indicators.ts",
   },
   format: ["esm"],
   target: "node20",

@@ -114,8 +114,7 @@ export function buildProgram(): Command {
       try {
         const report = await updateIndicators({ indexUrl: o.indexUrl, rawBase: o.rawBase, destDir: o.dest });
         process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-        const failed = (report as { feeds?: { ok: boolean }[] }).feeds?.some((f) => !f.ok);
-        process.exitCode = failed ? EXIT.ERROR : 0;
+        process.exitCode = report.ok && report.feeds.every((f) => f.ok) ? 0 : EXIT.ERROR;
       } catch (e) {
         fail(e);
       }

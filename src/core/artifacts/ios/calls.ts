@@ -3,13 +3,9 @@
 import { artifact } from "../module.js";
 import type { RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
+import { pyStr } from "../../util/py.js";
 
-/** Python's str() of a number as MVT prints it (REAL values keep their ".0"). */
-function pyNum(v: unknown, real: boolean): string {
-  if (v === null || v === undefined) return "None";
-  if (typeof v === "number" && real && Number.isInteger(v)) return `${v}.0`;
-  return String(v);
-}
+const pyNum = pyStr;
 
 const decoder = new TextDecoder("utf-8");
 
@@ -50,7 +46,7 @@ export const calls = artifact({
   timeline(r) {
     if (!r.isodate) return null;
     const real = (r as { _durationReal?: boolean })._durationReal ?? false;
-    const s = (v: unknown) => (v === null || v === undefined ? "None" : String(v));
+    const s = (v: unknown) => pyStr(v);
     return {
       timestamp: r.isodate as string,
       module: "Calls",

@@ -3,8 +3,8 @@
 import { artifact } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
+import { pyStr } from "../../util/py.js";
 
-const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
 
 /** Chrome time (µs since 1601) → MVT format, in integer arithmetic so the microseconds are exact
  *  (Chrome times exceed 2^53, where a float division loses the last digit). 0 / null → null. */

@@ -4,6 +4,7 @@
 import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromDate } from "../../util/time.js";
+import { pyStr } from "../../util/py.js";
 
 export const CONF_PROFILES_DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";
 
@@ -15,7 +16,6 @@ const asDict = (v: unknown): Record<string, unknown> =>
     ? (v as Record<string, unknown>)
     : {};
 
-const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
 
 function firstPayload(plist: Record<string, unknown>): Record<string, unknown> {
   const content = plist.PayloadContent;

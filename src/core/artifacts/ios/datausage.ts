@@ -6,6 +6,7 @@ import { artifact } from "../module.js";
 import type { SqliteDatabase, SqlRow } from "../../formats/sqlite.js";
 import type { Emit, Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
+import { pyStr } from "../../util/py.js";
 
 export interface DataUsageRecord extends RecordData {
   first_isodate: unknown;
@@ -29,12 +30,7 @@ const SKIP = Symbol("skip");
 
 type Internal = DataUsageRecord & { [REALS]?: Set<string>; [SKIP]?: Set<string> };
 
-/** Python's str() of a value in MVT's timeline strings. */
-function py(v: unknown, real = false): string {
-  if (v === null || v === undefined) return "None";
-  if (typeof v === "number" && real && Number.isInteger(v)) return `${v}.0`;
-  return String(v);
-}
+const py = pyStr;
 
 function query(db: SqliteDatabase): IterableIterator<SqlRow> {
   const live = new Set(db.columns("ZLIVEUSAGE"));

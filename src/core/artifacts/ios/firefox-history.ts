@@ -4,8 +4,8 @@ import { artifact } from "../module.js";
 import type { FileSpec } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
+import { pyStr } from "../../util/py.js";
 
-const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
 
 /** browser.db lives in the Firefox app group (current) or the app container (older versions). */
 export const FIREFOX_BROWSER_DB: FileSpec[] = [

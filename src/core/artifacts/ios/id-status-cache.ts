@@ -4,11 +4,11 @@
 import { artifact } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
+import { pyStr } from "../../util/py.js";
 
 const isDict = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
 
-const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
 
 /** Records of an idstatuscache plist value (exported for unit tests). */
 export function parseIdStatusCache(value: unknown): RecordData[] {

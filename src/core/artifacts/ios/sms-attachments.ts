@@ -6,6 +6,7 @@ import { artifact } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { bytesToBase64 } from "../../report/json.js";
+import { pyStr } from "../../util/py.js";
 
 const BINARY_COLUMNS = new Set([
   "user_info",
@@ -22,7 +23,7 @@ const QUERY = `SELECT attachment.ROWID AS "attachment_id", attachment.*, message
   LEFT JOIN message ON message.ROWID = message_attachment_join.message_id
   LEFT JOIN handle ON handle.ROWID = message.handle_id`;
 
-const py = (v: unknown) => (v === null || v === undefined ? "None" : v === true ? "True" : v === false ? "False" : String(v));
+const py = (v: unknown) => pyStr(v);
 
 /** The attachment trace MVT calls suspicious: received, under /var/tmp/, name ending in "-1". */
 export function isSuspiciousAttachment(a: RecordData): boolean {

@@ -5,6 +5,7 @@ import type { Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { extractUrls } from "../../util/urls.js";
 import { bytesToBase64 } from "../../report/json.js";
+import { pyStr } from "../../util/py.js";
 
 const BINARY_COLUMNS = new Set(["attributedBody", "payload_data", "message_summary_info"]);
 
@@ -46,7 +47,7 @@ export const sms = artifact({
   time: (m) => m.isodate as string | null,
   timeline(m) {
     const text = String(m.text).replace(/\n/g, "\\n");
-    const data = `${m.service}: ${m.guid} "${text}" from ${m.phone_number} (${m.account})`;
+    const data = `${pyStr(m.service)}: ${pyStr(m.guid)} "${text}" from ${pyStr(m.phone_number)} (${pyStr(m.account)})`;
     const out: TimelineEvent[] = [];
     if (m.isodate) out.push({ timestamp: m.isodate as string, module: "SMS", event: "sms_received", data });
     if (m.isodate_read) out.push({ timestamp: m.isodate_read as string, module: "SMS", event: "sms_read", data });

@@ -3,13 +3,16 @@
 
 import type { GeneratedFile } from "./types.js";
 import * as applications from "./applications.js";
+import * as calendar from "./calendar.js";
 import * as calls from "./calls.js";
 import * as chromeFavicon from "./chrome-favicon.js";
 import * as chromeHistory from "./chrome-history.js";
 import * as configurationProfiles from "./configuration-profiles.js";
 import * as contacts from "./contacts.js";
+import * as datausage from "./datausage.js";
 import * as firefoxFavicon from "./firefox-favicon.js";
 import * as firefoxHistory from "./firefox-history.js";
+import * as globalPreferences from "./global-preferences.js";
 import * as idStatusCache from "./id-status-cache.js";
 import * as interactionC from "./interaction-c.js";
 import * as locationdClients from "./locationd-clients.js";
@@ -19,6 +22,7 @@ import * as safariBrowserState from "./safari-browser-state.js";
 import * as safariHistory from "./safari-history.js";
 import * as shortcuts from "./shortcuts.js";
 import * as sms from "./sms.js";
+import * as tcc from "./tcc.js";
 import * as webkitResourceLoadStatistics from "./webkit-resource-load-statistics.js";
 import * as webkitSessionResourceLog from "./webkit-session-resource-log.js";
 import * as whatsappContacts from "./whatsapp-contacts.js";
@@ -27,13 +31,16 @@ import * as whatsapp from "./whatsapp.js";
 /** Generator modules by file name (without .ts). */
 export const GENERATOR_MODULES: Record<string, { files: GeneratedFile[] }> = {
   "applications": applications,
+  "calendar": calendar,
   "calls": calls,
   "chrome-favicon": chromeFavicon,
   "chrome-history": chromeHistory,
   "configuration-profiles": configurationProfiles,
   "contacts": contacts,
+  "datausage": datausage,
   "firefox-favicon": firefoxFavicon,
   "firefox-history": firefoxHistory,
+  "global-preferences": globalPreferences,
   "id-status-cache": idStatusCache,
   "interaction-c": interactionC,
   "locationd-clients": locationdClients,
@@ -43,6 +50,7 @@ export const GENERATOR_MODULES: Record<string, { files: GeneratedFile[] }> = {
   "safari-history": safariHistory,
   "shortcuts": shortcuts,
   "sms": sms,
+  "tcc": tcc,
   "webkit-resource-load-statistics": webkitResourceLoadStatistics,
   "webkit-session-resource-log": webkitSessionResourceLog,
   "whatsapp-contacts": whatsappContacts,
