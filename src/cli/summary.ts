@@ -57,8 +57,16 @@ export function summaryText(s: SummaryInput): string {
   for (const l of LEVEL_ORDER) {
     if (summary.counts[l]) lines.push(`  ${MVT_LEVEL[l].padEnd(13)} ${String(summary.counts[l]).padStart(5)}  ${LEVEL_WORD[l]}`);
   }
-  const shown = summary.detections.filter((d) => d.level === "critical" || d.level === "high").slice(0, 20);
-  for (const d of shown) lines.push(`  ! [${MVT_LEVEL[d.level]}] ${d.module}: ${d.message}`);
+  // The same finding on many records is shown once, with its count.
+  const grouped = new Map<string, number>();
+  for (const d of summary.detections) {
+    if (d.level !== "critical" && d.level !== "high") continue;
+    const key = `[${MVT_LEVEL[d.level]}] ${d.module}: ${d.message}`;
+    grouped.set(key, (grouped.get(key) ?? 0) + 1);
+  }
+  const shown = [...grouped].slice(0, 20);
+  for (const [key, n] of shown) lines.push(`  ! ${key}${n > 1 ? ` (${n} records)` : ""}`);
+  if (grouped.size > shown.length) lines.push(`  … and ${grouped.size - shown.length} more distinct alerts in alerts.json`);
   if (failed.length || gaps.length) {
     lines.push(`Coverage is incomplete — these could not be read:`);
     for (const c of failed) lines.push(`  - ${c.module}: ${c.reason}`);

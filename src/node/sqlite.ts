@@ -13,12 +13,18 @@ import { isSqlite, SqliteError, type SqlRow, type SqliteDatabase, type SqliteOpe
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 
-function normaliseRow(row: Record<string, unknown>): SqlRow {
-  for (const k in row) {
-    const v = row[k];
-    if (typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE) row[k] = Number(v);
-  }
-  return row as SqlRow;
+/** bigint → number where it is exact (better-sqlite3 gives bigints for every integer in safe mode). */
+function exact(v: unknown): unknown {
+  return typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
+}
+
+type RowBuilder = (n: typeof exact, raw: unknown[]) => SqlRow;
+
+/** A row-object constructor compiled for one column list: objects with one shape, built from raw arrays,
+ *  are about twice as fast as better-sqlite3's own row objects on wide tables (sms.db has 80+ columns). */
+function compileRowBuilder(columns: string[]): RowBuilder {
+  const fields = columns.map((c, i) => `${JSON.stringify(c)}: n(r[${i}])`).join(",\n");
+  return new Function("n", "r", `return {\n${fields}\n};`) as RowBuilder;
 }
 
 class BetterSqliteDatabase implements SqliteDatabase {
@@ -28,13 +34,19 @@ class BetterSqliteDatabase implements SqliteDatabase {
     private onClose: () => void,
   ) {}
 
+  private prepare(sql: string): { stmt: Database.Statement; build: RowBuilder } {
+    const stmt = this.db.prepare(sql).safeIntegers(true).raw(true);
+    return { stmt, build: compileRowBuilder(stmt.columns().map((c) => c.name)) };
+  }
+
   *iterate(sql: string, params: SqlValue[] = []): IterableIterator<SqlRow> {
-    const stmt = this.db.prepare(sql).safeIntegers(true);
-    for (const row of stmt.iterate(...params)) yield normaliseRow(row as Record<string, unknown>);
+    const { stmt, build } = this.prepare(sql);
+    for (const raw of stmt.iterate(...params)) yield build(exact, raw as unknown[]);
   }
 
   all(sql: string, params: SqlValue[] = []): SqlRow[] {
-    return (this.db.prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[]).map(normaliseRow);
+    const { stmt, build } = this.prepare(sql);
+    return (stmt.all(...params) as unknown[][]).map((raw) => build(exact, raw));
   }
 
   tables(): Set<string> {

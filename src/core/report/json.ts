@@ -19,8 +19,41 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
 
 const BIG_RE = /"\\u0000big:(-?\d+)"/g;
 
+/** Signs that plain JSON.stringify met a value it renders differently from us (bytes, dates). */
+const ISO_DATE = /\d\d:\d\d:\d\d\.\d{3}Z"/;
+function needsReplacer(s: string): boolean {
+  return s.includes('{"type":"Buffer","data":[') || s.includes('{"0":') || (s.includes('Z"') && ISO_DATE.test(s));
+}
+
+/** V8's fast serialiser (a replacer turns it off) for the common record: an object of strings, numbers and
+ *  top-level bigints (sms.db dates); null when the value needs the replacer (bytes, dates, nested bigints). */
+function plainJson(value: unknown): string | null {
+  let target = value;
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Uint8Array)) {
+    let copy: Record<string, unknown> | null = null;
+    const obj = value as Record<string, unknown>;
+    for (const k in obj) {
+      const v = obj[k];
+      if (typeof v === "bigint") (copy ??= { ...obj })[k] = BIG + v.toString();
+    }
+    if (copy) target = copy;
+  }
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(target);
+  } catch {
+    return null; // a nested bigint
+  }
+  if (s === undefined || needsReplacer(s)) return null;
+  return s.indexOf("\\u0000big:") === -1 ? s : s.replace(BIG_RE, "$1");
+}
+
 /** Serialise with MVT's layout; `indent` 4 by default, 0 for one line. */
 export function toJson(value: unknown, indent = 4): string {
+  if (!indent) {
+    const fast = plainJson(value);
+    if (fast !== null) return fast;
+  }
   const s = JSON.stringify(value, replacer, indent || undefined);
   return s.indexOf("\\u0000big:") === -1 ? s : s.replace(BIG_RE, "$1");
 }
