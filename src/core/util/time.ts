@@ -62,12 +62,26 @@ export function isoFromDate(d: Date | null | undefined): string | null {
   return isoFromUnixMs(d.getTime());
 }
 
-/** Chrome/WebKit time: microseconds since 1601-01-01 → MVT format. */
-export function isoFromChrome(us: number | bigint | null | undefined): string | null {
-  if (us === null || us === undefined) return null;
-  const n = Number(us);
-  if (!n) return null;
-  return isoFromUnix(n / 1e6 - 11644473600);
+/** Chrome/WebKit time: microseconds since 1601-01-01 → MVT format. Integer arithmetic: these values exceed
+ *  2^53, and float division would lose the last microsecond. 0 / null give null. */
+export function isoFromChrome(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  let us: bigint;
+  try {
+    us = typeof value === "bigint" ? value : BigInt(Math.trunc(Number(value)));
+  } catch {
+    return null;
+  }
+  if (us === 0n) return null;
+  const unixUs = us - 11644473600000000n;
+  let secs = unixUs / 1000000n;
+  let frac = unixUs % 1000000n;
+  if (frac < 0n) {
+    frac += 1000000n;
+    secs -= 1n;
+  }
+  const base = isoFromUnix(Number(secs));
+  return base ? `${base.slice(0, 20)}${String(frac).padStart(6, "0")}` : null;
 }
 
 /** Now, in MVT format. */

@@ -2,31 +2,12 @@
 
 import { artifact } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
-import { isoFromUnix } from "../../util/time.js";
+import { isoFromChrome } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
 
 
-/** Chrome time (µs since 1601) → MVT format, in integer arithmetic so the microseconds are exact
- *  (Chrome times exceed 2^53, where a float division loses the last digit). 0 / null → null. */
-export function chromeIso(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  let us: bigint;
-  try {
-    us = typeof value === "bigint" ? value : BigInt(Math.trunc(Number(value)));
-  } catch {
-    return null;
-  }
-  if (us === 0n) return null;
-  const unixUs = us - 11644473600000000n;
-  let secs = unixUs / 1000000n;
-  let frac = unixUs % 1000000n;
-  if (frac < 0n) {
-    frac += 1000000n;
-    secs -= 1n;
-  }
-  const base = isoFromUnix(Number(secs));
-  return base ? `${base.slice(0, 20)}${String(frac).padStart(6, "0")}` : null;
-}
+/** Kept as a name for the Chrome modules; the conversion lives in util/time. */
+export const chromeIso = isoFromChrome;
 
 export const CHROME_DOMAIN = "AppDomain-com.google.chrome.ios";
 export const CHROME_PROFILE = "Library/Application Support/Google/Chrome/Default";
