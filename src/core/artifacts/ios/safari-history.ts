@@ -3,7 +3,7 @@
 // network injection, as MVT does.
 
 import { artifact } from "../module.js";
-import type { Observable, RecordData } from "../../types.js";
+import type { Emit, Observable, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 
 const QUERY = `SELECT history_items.id AS item_id, history_items.url AS url, history_visits.id AS visit_id,
@@ -24,6 +24,26 @@ export function urlDomain(url: string): string {
 /** Python's str(float) for the millisecond figure of MVT's message. */
 function pyFloat(n: number): string {
   return Number.isInteger(n) ? `${n}.0` : String(n);
+}
+
+/** MVT's check: an HTTP visit redirected to another domain in under a second. */
+function checkRedirect(r: RecordData, dest: RecordData, emit: Emit): void {
+  const destUrl = String(dest.url ?? "");
+  const from = urlDomain(String(r.url));
+  const to = urlDomain(destUrl);
+  if (from === to) return; // an HTTPS upgrade on the same site
+  const deltaUs = Math.round(Number(dest.timestamp) * 1e6) - Math.round(Number(r.timestamp) * 1e6);
+  if (deltaUs < 0 || deltaUs >= 1_000_000) return;
+  emit({
+    level: "medium",
+    heuristic: "safari_history.fast_redirect",
+    message:
+      `Redirect took less than a second! (${pyFloat(deltaUs / 1000)} milliseconds) from ${r.url} to ${destUrl}: ` +
+      `an instant HTTP redirect to another domain can be a network-injection exploit delivery — ` +
+      `check ${to || destUrl} against current indicators and the device's other artifacts around ${r.isodate}.`,
+    record: r,
+    eventTime: isoFromMac(r.timestamp as number) ?? "",
+  });
 }
 
 export const safariHistory = artifact({
@@ -70,34 +90,32 @@ export const safariHistory = artifact({
     };
   },
   analyzer() {
-    // Visits by database and visit id (only what the redirect check needs), and the HTTP visits that redirected.
-    const visits = new Map<string, { url: string; ts: number }>();
-    const candidates: RecordData[] = [];
+    // Records arrive ordered by visit time and a suspicious redirect lands within a second, so only the HTTP
+    // visits of the last second that redirected are kept, keyed by their destination visit: bounded memory
+    // however long the history is.
+    const pending = new Map<string, RecordData[]>();
+    const window: { key: string; ts: number }[] = [];
     const key = (db: unknown, id: unknown) => `${db}\u0000${id}`;
     return {
-      onRecord(r) {
-        visits.set(key(r.safari_history_db, r.visit_id), { url: String(r.url ?? ""), ts: Number(r.timestamp) });
-        if (String(r.url ?? "").toLowerCase().startsWith("http://") && r.redirect_destination) candidates.push(r);
-      },
-      onEnd(emit) {
-        for (const r of candidates) {
-          const dest = visits.get(key(r.safari_history_db, r.redirect_destination));
-          if (!dest) continue;
-          const from = urlDomain(String(r.url));
-          const to = urlDomain(dest.url);
-          if (from === to) continue; // an HTTPS upgrade on the same site
-          const deltaUs = Math.round(dest.ts * 1e6) - Math.round(Number(r.timestamp) * 1e6);
-          if (deltaUs < 0 || deltaUs >= 1_000_000) continue;
-          emit({
-            level: "medium",
-            heuristic: "safari_history.fast_redirect",
-            message:
-              `Redirect took less than a second! (${pyFloat(deltaUs / 1000)} milliseconds) from ${r.url} to ${dest.url}: ` +
-              `an instant HTTP redirect to another domain can be a network-injection exploit delivery — ` +
-              `check ${to || dest.url} against current indicators and the device's other artifacts around ${r.isodate}.`,
-            record: r,
-            eventTime: isoFromMac(r.timestamp as number) ?? "",
-          });
+      onRecord(r, emit) {
+        const ts = Number(r.timestamp);
+        while (window.length && !(ts - window[0].ts < 1)) {
+          const old = window.shift()!;
+          const list = pending.get(old.key);
+          if (list && list.length <= 1) pending.delete(old.key);
+          else list?.shift();
+        }
+        const sources = pending.get(key(r.safari_history_db, r.visit_id));
+        if (sources) {
+          pending.delete(key(r.safari_history_db, r.visit_id));
+          for (const src of sources) checkRedirect(src, r, emit);
+        }
+        if (String(r.url ?? "").toLowerCase().startsWith("http://") && r.redirect_destination) {
+          const k = key(r.safari_history_db, r.redirect_destination);
+          const list = pending.get(k) ?? [];
+          list.push(r);
+          pending.set(k, list);
+          window.push({ key: k, ts });
         }
       },
     };
