@@ -8,7 +8,8 @@
 // process so that the peak RSS measured is that of one scan alone. Env: BENCH_SCALES, BENCH_SEED (default 1).
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateIosBackup, projectRoot } from "../src/node/generate/ios-backup.js";
@@ -37,9 +38,12 @@ const thisFile = fileURLToPath(import.meta.url);
 async function child(dir: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
+  // End to end: the full MVT-style output folder is written (and removed afterwards).
+  const output = mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-out-"));
   const t0 = performance.now();
-  const r = await runCheckBackup({ target: dir, quiet: true });
+  const r = await runCheckBackup({ target: dir, output, quiet: true });
   const wallMs = performance.now() - t0;
+  rmSync(output, { recursive: true, force: true });
   const out: RunResult = {
     records: r.summary.records,
     wallMs,

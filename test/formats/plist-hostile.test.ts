@@ -6,9 +6,10 @@ import { describe, expect, it } from "vitest";
 import { makeMBFile, writeBinaryPlist, writeXmlPlist } from "../../src/core/formats/bplist-writer.js";
 import { unarchive } from "../../src/core/formats/nskeyedarchiver.js";
 import { parsePlist, PlistError } from "../../src/core/formats/plist.js";
+import { IOS_BACKUP } from "../helpers/scan.js";
 
-const GLOBAL_PREFS = "/work/shared/data/fixtures/mvt/ios_backup/0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d";
-const INFO_PLIST = "/work/shared/data/fixtures/mvt/ios_backup/Info.plist";
+const GLOBAL_PREFS = `${IOS_BACKUP}/0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d`;
+const INFO_PLIST = `${IOS_BACKUP}/Info.plist`;
 
 interface Craft {
   refSize?: number;

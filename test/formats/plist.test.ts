@@ -20,8 +20,9 @@ import {
 } from "../../src/core/formats/bplist-writer.js";
 import { archivedClassName, isKeyedArchive, unarchive } from "../../src/core/formats/nskeyedarchiver.js";
 import { parsePlist, PlistError, PlistUid, type PlistValue } from "../../src/core/formats/plist.js";
+import { IOS_BACKUP } from "../helpers/scan.js";
 
-const FIXTURE = "/work/shared/data/fixtures/mvt/ios_backup";
+const FIXTURE = IOS_BACKUP;
 const INFO_PLIST = join(FIXTURE, "Info.plist");
 const GLOBAL_PREFS = join(FIXTURE, "0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d");
 const MANIFEST_DB = join(FIXTURE, "Manifest.db");
