@@ -8,6 +8,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { IOS_BACKUP_MODULES } from "../../src/core/artifacts/ios/index.js";
 import { IOS_BACKUP, scanBackup } from "../helpers/scan.js";
+import { writeXmlPlist } from "../../src/core/formats/bplist-writer.js";
+import { runCheckBackup } from "../../src/node/check-backup.js";
+import { EncryptedBackupError } from "../../src/core/formats/ios-backup.js";
 import { hashTree } from "../helpers/hash.js";
 
 const SMS = "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28";
@@ -84,5 +87,15 @@ describe("corrupt and missing artifacts", () => {
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [f, h] of before) expect(after.get(f)).toBe(h);
     expect(r.hashes.get(SMS + "-wal")).toBe(before.get(SMS + "-wal"));
+  });
+
+  it("recognises an encrypted backup (Manifest.plist IsEncrypted) and refuses it with a clear message", async () => {
+    const dir = copyBackup();
+    writeFileSync(path.join(dir, "Manifest.plist"), writeXmlPlist({ IsEncrypted: true, Version: "10.0" }));
+    const out = mkdtempSync(path.join(os.tmpdir(), "spyscope-enc-out-"));
+    const err = await runCheckBackup({ target: dir, output: out }).catch((e) => e);
+    expect(err).toBeInstanceOf(EncryptedBackupError);
+    expect(err.message).toMatch(/encrypted iOS backup .*IsEncrypted/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });
