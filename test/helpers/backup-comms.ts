@@ -1,7 +1,6 @@
 // Test helper: a temporary iOS backup folder (real Manifest.db schema, files at <id[0:2]>/<id>) built from
 // generator files or hand-written SQL / bytes.
 
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,9 +16,9 @@ export interface TestFile {
   bytes?: Uint8Array | ((g: GenContext) => Uint8Array);
 }
 
-export function fileId(domain: string, relativePath: string): string {
-  return createHash("sha1").update(`${domain}-${relativePath}`).digest("hex");
-}
+/** The backup's file name for (domain, relativePath): one definition, the generator's. */
+export { fileId } from "../../src/node/generate/ios-backup.js";
+import { fileId } from "../../src/node/generate/ios-backup.js";
 
 export function genContext(rows = 200, plant: PlantSet | null = null, seed = 7): GenContext {
   return { rng: new Rng(seed), rows, plant, now: 1_700_000_000 };

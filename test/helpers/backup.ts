@@ -1,7 +1,6 @@
 // Test helper: a temporary iOS backup folder built from generator files (src/node/generate/ios/*.ts):
 // Manifest.db with the real schema (Files + Properties), Info.plist, and each file at <fileID[0:2]>/<fileID>.
 
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,9 +27,9 @@ export const PLANT: PlantSet = {
   filePaths: ["/private/var/tmp/planted"],
 };
 
-export function fileId(domain: string, relativePath: string): string {
-  return createHash("sha1").update(`${domain}-${relativePath}`).digest("hex");
-}
+/** The backup's file name for (domain, relativePath): one definition, the generator's. */
+export { fileId } from "../../src/node/generate/ios-backup.js";
+import { fileId } from "../../src/node/generate/ios-backup.js";
 
 /** A fresh temporary directory for a backup. */
 export function tempBackupDir(prefix = "spyscope-backup-"): string {
