@@ -75,6 +75,18 @@ export function artifact<R extends RecordData>(module: ArtifactModule<R>): Artif
   return module;
 }
 
+/** URL observables from the given record fields (non-empty strings only). */
+export function urlFields<R extends RecordData>(...fields: (keyof R & string)[]): (record: R) => Observable[] {
+  return (record) => {
+    const out: Observable[] = [];
+    for (const f of fields) {
+      const v = record[f];
+      if (typeof v === "string" && v) out.push({ type: "url", value: v });
+    }
+    return out;
+  };
+}
+
 /** Shorthand for a timeline event of a module. */
 export function event(
   module: { timelineName: string } | string,

@@ -1,7 +1,7 @@
 // Chrome for iOS favicon cache: the pages whose icons Chrome fetched, with the time of the last update.
 
-import { artifact } from "../module.js";
-import type { Observable, RecordData } from "../../types.js";
+import { artifact, urlFields } from "../module.js";
+import type { RecordData } from "../../types.js";
 import { CHROME_DOMAIN, CHROME_PROFILE, chromeIso } from "./chrome-history.js";
 
 const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
@@ -39,10 +39,7 @@ export const chromeFavicon = artifact({
       yield* records;
     }
   },
-  *observables(r): Iterable<Observable> {
-    if (typeof r.url === "string" && r.url) yield { type: "url", value: r.url };
-    if (typeof r.icon_url === "string" && r.icon_url) yield { type: "url", value: r.icon_url };
-  },
+  observables: urlFields("url", "icon_url"),
   time: (r) => r.isodate as string | null,
   timeline(r) {
     if (!r.isodate) return null;

@@ -1,7 +1,7 @@
 // Chrome for iOS browsing history: every visit (urls JOIN visits) of the Default profile.
 
-import { artifact } from "../module.js";
-import type { Observable, RecordData } from "../../types.js";
+import { artifact, urlFields } from "../module.js";
+import type { RecordData } from "../../types.js";
 import { isoFromChrome } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
 
@@ -43,9 +43,7 @@ export const chromeHistory = artifact({
       }
     }
   },
-  *observables(r): Iterable<Observable> {
-    if (typeof r.url === "string" && r.url) yield { type: "url", value: r.url };
-  },
+  observables: urlFields("url"),
   time: (r) => r.isodate as string | null,
   timeline(r) {
     if (!r.isodate) return null;

@@ -1,7 +1,7 @@
 // Firefox for iOS favicons from browser.db, with the history entry each was fetched for.
 
-import { artifact } from "../module.js";
-import type { Observable, RecordData } from "../../types.js";
+import { artifact, urlFields } from "../module.js";
+import type { RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
 import { FIREFOX_BROWSER_DB } from "./firefox-history.js";
 
@@ -42,10 +42,7 @@ export const firefoxFavicon = artifact({
       }
     }
   },
-  *observables(r): Iterable<Observable> {
-    if (typeof r.url === "string" && r.url) yield { type: "url", value: r.url };
-    if (typeof r.history_url === "string" && r.history_url) yield { type: "url", value: r.history_url };
-  },
+  observables: urlFields("url", "history_url"),
   time: (r) => r.isodate as string | null,
   timeline(r) {
     if (!r.isodate) return null;

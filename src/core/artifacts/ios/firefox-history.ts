@@ -1,8 +1,8 @@
 // Firefox for iOS visits from browser.db (visits JOIN history).
 
-import { artifact } from "../module.js";
+import { artifact, urlFields } from "../module.js";
 import type { FileSpec } from "../module.js";
-import type { Observable, RecordData } from "../../types.js";
+import type { RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
 
@@ -47,9 +47,7 @@ export const firefoxHistory = artifact({
       }
     }
   },
-  *observables(r): Iterable<Observable> {
-    if (typeof r.url === "string" && r.url) yield { type: "url", value: r.url };
-  },
+  observables: urlFields("url"),
   time: (r) => r.isodate as string | null,
   timeline(r) {
     if (!r.isodate) return null;

@@ -2,8 +2,8 @@
 // redirect links; plain-HTTP visits redirected to another domain within a second are flagged as possible
 // network injection, as MVT does.
 
-import { artifact } from "../module.js";
-import type { Emit, Observable, RecordData } from "../../types.js";
+import { artifact, urlFields } from "../module.js";
+import type { Emit, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 
 const QUERY = `SELECT history_items.id AS item_id, history_items.url AS url, history_visits.id AS visit_id,
@@ -76,9 +76,7 @@ export const safariHistory = artifact({
       }
     }
   },
-  *observables(r): Iterable<Observable> {
-    if (typeof r.url === "string" && r.url) yield { type: "url", value: r.url };
-  },
+  observables: urlFields("url"),
   time: (r) => (r.isodate as string) || null,
   timeline(r) {
     if (!r.isodate) return null;
