@@ -13,3 +13,5 @@ export * from "./report/json.js";
 export * from "./report/alerts.js";
 export * from "./util/time.js";
 export * from "./util/urls.js";
+export * from "./formats/sqljs.js";
+export * from "./formats/wal.js";

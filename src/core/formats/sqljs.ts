@@ -1,0 +1,86 @@
+// SQLite in the browser (and anywhere without native modules) through sql.js. The database is read whole
+// into memory — sql.js has no file access — with its -wal applied first (sql.js ignores WAL files).
+// The sql.js module is passed in, so the caller decides how its WebAssembly is loaded.
+
+import type { Database as SqlJsDb, SqlJsStatic } from "sql.js";
+import type { Evidence } from "../evidence/evidence.js";
+import { isSqlite, SqliteError, type SqlRow, type SqliteDatabase, type SqliteOpener, type SqlValue } from "./sqlite.js";
+import { applyWal } from "./wal.js";
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+class SqlJsDatabase implements SqliteDatabase {
+  private tableSet: Set<string> | null = null;
+  constructor(private db: SqlJsDb) {}
+
+  *iterate(sql: string, params: SqlValue[] = []): IterableIterator<SqlRow> {
+    const stmt = this.db.prepare(sql);
+    try {
+      if (params.length) stmt.bind(params as never);
+      const names = stmt.getColumnNames();
+      while (stmt.step()) {
+        // sql.js ≥ 1.9 returns exact 64-bit integers with useBigInt (missing from its type declarations).
+        const values = (stmt as unknown as { get(p: null, o: { useBigInt: boolean }): unknown[] }).get(null, { useBigInt: true });
+        const row: SqlRow = {};
+        for (let i = 0; i < names.length; i++) {
+          const v = values[i];
+          row[names[i]] = (typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v) as SqlValue;
+        }
+        yield row;
+      }
+    } finally {
+      stmt.free();
+    }
+  }
+
+  all(sql: string, params: SqlValue[] = []): SqlRow[] {
+    return [...this.iterate(sql, params)];
+  }
+
+  tables(): Set<string> {
+    this.tableSet ??= new Set(
+      this.all("SELECT name FROM sqlite_master WHERE type IN ('table','view')").map((r) => String(r.name).toLowerCase()),
+    );
+    return this.tableSet;
+  }
+
+  columns(table: string): string[] {
+    if (!this.tables().has(table.toLowerCase())) return [];
+    return this.all(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).map((r) => String(r.name));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export class SqlJsOpener implements SqliteOpener {
+  constructor(private SQL: SqlJsStatic) {}
+
+  async open(evidence: Evidence, path: string): Promise<SqliteDatabase> {
+    const st = await evidence.stat(path);
+    if (!st || st.isDirectory) throw new SqliteError(path, "database file is missing from the evidence");
+    let bytes = await evidence.read(path);
+    if (!isSqlite(bytes)) throw new SqliteError(path, "not a SQLite database (bad header)");
+    const wal = await evidence.stat(`${path}-wal`);
+    if (wal && !wal.isDirectory && wal.size > 0) {
+      try {
+        bytes = applyWal(bytes, await evidence.read(`${path}-wal`)).bytes;
+      } catch (e) {
+        throw new SqliteError(`${path}-wal`, e instanceof Error ? e.message : String(e));
+      }
+    } else if (bytes[18] === 2 || bytes[19] === 2) {
+      bytes = bytes.slice();
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    try {
+      const db = new this.SQL.Database(bytes);
+      db.exec("SELECT count(*) FROM sqlite_master");
+      return new SqlJsDatabase(db);
+    } catch (e) {
+      throw new SqliteError(path, `cannot open SQLite database: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
