@@ -107,6 +107,11 @@ export async function runCheckBackup(opts: CheckOptions): Promise<CheckResult> {
   }
 }
 
+/** The indicator files a run used, as info.json lists them (path, SHA-256, counts, collections). */
+export function indicatorFilesInfo(iocs: Awaited<ReturnType<typeof loadIndicators>>): Record<string, unknown>[] {
+  return iocs.files.map((f) => ({ file: f.path, sha256: f.sha256, indicators: f.indicators, collections: f.collections }));
+}
+
 export function buildInfo(a: {
   command: string;
   target: string;
@@ -126,12 +131,7 @@ export function buildInfo(a: {
     acquisition: a.acquisitionKind,
     date: a.startedAt,
     finished: isoNow(),
-    indicators: a.iocs.files.map((f) => ({
-      file: f.path,
-      sha256: f.sha256,
-      indicators: f.indicators,
-      collections: f.collections,
-    })),
+    indicators: indicatorFilesInfo(a.iocs),
     indicator_warnings: a.iocs.warnings,
     summary: {
       records: a.summary.records,

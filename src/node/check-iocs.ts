@@ -4,13 +4,13 @@
 import { createReadStream, existsSync, promises as fs } from "node:fs";
 import { createInterface } from "node:readline";
 import path from "node:path";
-import { RecordProcessor, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
+import { emptyCounts, RecordProcessor, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
 import { ALL_MODULES } from "../core/artifacts/index.js";
 import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { exitCodeFor, type CheckResult } from "./check-backup.js";
+import { exitCodeFor, indicatorFilesInfo, type CheckResult } from "./check-backup.js";
 import { VERSION } from "./version.js";
 
 /** Whole-file parse is only used for MVT's indented files; bounded. */
@@ -47,7 +47,7 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   const outDir = opts.output ?? path.join(opts.dir, "check-iocs");
   const out = new OutputFolder(outDir, { records: false, timeline: false });
   const t0 = performance.now();
-  const summary: ScanSummary = { coverage: [], counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, detections: [], records: 0, ms: 0 };
+  const summary: ScanSummary = { coverage: [], counts: emptyCounts(), detections: [], records: 0, ms: 0 };
   for (const module of ALL_MODULES) {
     const file = path.join(opts.dir, `${module.id}.json`);
     if (!existsSync(file) || module.output === "object" || !module.observables) continue;
@@ -85,7 +85,7 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
     command: "check-iocs",
     target: path.resolve(opts.dir),
     date: isoNow(),
-    indicators: iocs.files.map((f) => ({ file: f.path, sha256: f.sha256, indicators: f.indicators, collections: f.collections })),
+    indicators: indicatorFilesInfo(iocs),
     summary: { records: summary.records, alerts: summary.counts },
     coverage: { modules: summary.coverage },
   };

@@ -8,17 +8,18 @@ import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import type { Evidence } from "../core/evidence/evidence.js";
-import { isSqlite, SqliteError, type SqlRow, type SqliteDatabase, type SqliteOpener, type SqlValue } from "../core/formats/sqlite.js";
+import {
+  exactInteger,
+  isSqlite,
+  SqliteDatabaseBase,
+  SqliteError,
+  type SqlRow,
+  type SqliteDatabase,
+  type SqliteOpener,
+  type SqlValue,
+} from "../core/formats/sqlite.js";
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-
-/** bigint → number where it is exact (better-sqlite3 gives bigints for every integer in safe mode). */
-function exact(v: unknown): unknown {
-  return typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
-}
-
-type RowBuilder = (n: typeof exact, raw: unknown[]) => SqlRow;
+type RowBuilder = (n: typeof exactInteger, raw: unknown[]) => SqlRow;
 
 /** A row-object constructor compiled for one column list: objects with one shape, built from raw arrays,
  *  are about twice as fast as better-sqlite3's own row objects on wide tables (sms.db has 80+ columns). */
@@ -27,12 +28,13 @@ function compileRowBuilder(columns: string[]): RowBuilder {
   return new Function("n", "r", `return {\n${fields}\n};`) as RowBuilder;
 }
 
-class BetterSqliteDatabase implements SqliteDatabase {
-  private tableSet: Set<string> | null = null;
+class BetterSqliteDatabase extends SqliteDatabaseBase {
   constructor(
     private db: Database.Database,
     private onClose: () => void,
-  ) {}
+  ) {
+    super();
+  }
 
   private prepare(sql: string): { stmt: Database.Statement; build: RowBuilder } {
     const stmt = this.db.prepare(sql).safeIntegers(true).raw(true);
@@ -41,26 +43,12 @@ class BetterSqliteDatabase implements SqliteDatabase {
 
   *iterate(sql: string, params: SqlValue[] = []): IterableIterator<SqlRow> {
     const { stmt, build } = this.prepare(sql);
-    for (const raw of stmt.iterate(...params)) yield build(exact, raw as unknown[]);
+    for (const raw of stmt.iterate(...params)) yield build(exactInteger, raw as unknown[]);
   }
 
   all(sql: string, params: SqlValue[] = []): SqlRow[] {
     const { stmt, build } = this.prepare(sql);
-    return (stmt.all(...params) as unknown[][]).map((raw) => build(exact, raw));
-  }
-
-  tables(): Set<string> {
-    this.tableSet ??= new Set(
-      (this.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]).map((r) =>
-        r.name.toLowerCase(),
-      ),
-    );
-    return this.tableSet;
-  }
-
-  columns(table: string): string[] {
-    if (!this.tables().has(table.toLowerCase())) return [];
-    return (this.db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string }[]).map((r) => r.name);
+    return (stmt.all(...params) as unknown[][]).map((raw) => build(exactInteger, raw));
   }
 
   close(): void {

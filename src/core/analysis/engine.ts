@@ -76,7 +76,7 @@ export class ArtifactError extends Error {
   override name = "ArtifactError";
 }
 
-function emptyCounts(): Record<Level, number> {
+export function emptyCounts(): Record<Level, number> {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 }
 

@@ -33,6 +33,34 @@ export class SqliteError extends Error {
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+/** bigint → number where it is exact; both engines hand back bigints for every integer in exact mode. */
+export function exactInteger(v: unknown): unknown {
+  return typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
+}
+
+/** Schema look-ups every engine answers the same way, over its own `all`. */
+export abstract class SqliteDatabaseBase implements SqliteDatabase {
+  private tableSet: Set<string> | null = null;
+  abstract iterate(sql: string, params?: SqlValue[]): IterableIterator<SqlRow>;
+  abstract all(sql: string, params?: SqlValue[]): SqlRow[];
+  abstract close(): void;
+
+  tables(): Set<string> {
+    this.tableSet ??= new Set(
+      this.all("SELECT name FROM sqlite_master WHERE type IN ('table','view')").map((r) => String(r.name).toLowerCase()),
+    );
+    return this.tableSet;
+  }
+
+  columns(table: string): string[] {
+    if (!this.tables().has(table.toLowerCase())) return [];
+    return this.all(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).map((r) => String(r.name));
+  }
+}
+
 /** True when `bytes` start with the SQLite header. */
 export function isSqlite(bytes: Uint8Array): boolean {
   const magic = "SQLite format 3\0";

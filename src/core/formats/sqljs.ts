@@ -4,15 +4,22 @@
 
 import type { Database as SqlJsDb, SqlJsStatic } from "sql.js";
 import type { Evidence } from "../evidence/evidence.js";
-import { isSqlite, SqliteError, type SqlRow, type SqliteDatabase, type SqliteOpener, type SqlValue } from "./sqlite.js";
+import {
+  exactInteger,
+  isSqlite,
+  SqliteDatabaseBase,
+  SqliteError,
+  type SqlRow,
+  type SqliteDatabase,
+  type SqliteOpener,
+  type SqlValue,
+} from "./sqlite.js";
 import { applyWal } from "./wal.js";
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-
-class SqlJsDatabase implements SqliteDatabase {
-  private tableSet: Set<string> | null = null;
-  constructor(private db: SqlJsDb) {}
+class SqlJsDatabase extends SqliteDatabaseBase {
+  constructor(private db: SqlJsDb) {
+    super();
+  }
 
   *iterate(sql: string, params: SqlValue[] = []): IterableIterator<SqlRow> {
     const stmt = this.db.prepare(sql);
@@ -24,8 +31,7 @@ class SqlJsDatabase implements SqliteDatabase {
         const values = (stmt as unknown as { get(p: null, o: { useBigInt: boolean }): unknown[] }).get(null, { useBigInt: true });
         const row: SqlRow = {};
         for (let i = 0; i < names.length; i++) {
-          const v = values[i];
-          row[names[i]] = (typeof v === "bigint" && v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v) as SqlValue;
+          row[names[i]] = exactInteger(values[i]) as SqlValue;
         }
         yield row;
       }
@@ -36,18 +42,6 @@ class SqlJsDatabase implements SqliteDatabase {
 
   all(sql: string, params: SqlValue[] = []): SqlRow[] {
     return [...this.iterate(sql, params)];
-  }
-
-  tables(): Set<string> {
-    this.tableSet ??= new Set(
-      this.all("SELECT name FROM sqlite_master WHERE type IN ('table','view')").map((r) => String(r.name).toLowerCase()),
-    );
-    return this.tableSet;
-  }
-
-  columns(table: string): string[] {
-    if (!this.tables().has(table.toLowerCase())) return [];
-    return this.all(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).map((r) => String(r.name));
   }
 
   close(): void {
