@@ -1,7 +1,7 @@
 // Applications from the backup's Info.plist: each "Applications" entry's iTunesMetadata (store, version,
 // purchase date, the app that installed it).
 
-import { artifact } from "../module.js";
+import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { parsePlist } from "../../formats/plist.js";
 import { isoFromUnix } from "../../util/time.js";
@@ -69,15 +69,7 @@ export const applications = artifact({
     }
   },
   time: (r) => (r.isodate as string | undefined) ?? null,
-  timeline(r) {
-    if (!r.isodate) return null;
-    return {
-      timestamp: r.isodate as string,
-      module: "Applications",
-      event: "app_installed",
-      data: `App ${s(r.name)} version ${s(r.bundleShortVersionString)} from ${s(r.artistName)} installed from ${s(r.sourceApp)}`,
-    };
-  },
+  timeline: (r) => event("Applications", r.isodate as string | null, "app_installed", `App ${s(r.name)} version ${s(r.bundleShortVersionString)} from ${s(r.artistName)} installed from ${s(r.sourceApp)}`),
   analyzer() {
     return {
       onRecord(r, emit) {

@@ -1,6 +1,6 @@
 // Chrome for iOS browsing history: every visit (urls JOIN visits) of the Default profile.
 
-import { artifact, urlFields } from "../module.js";
+import { artifact, event, urlFields } from "../module.js";
 import type { RecordData } from "../../types.js";
 import { isoFromChrome } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
@@ -45,13 +45,5 @@ export const chromeHistory = artifact({
   },
   observables: urlFields("url"),
   time: (r) => r.isodate as string | null,
-  timeline(r) {
-    if (!r.isodate) return null;
-    return {
-      timestamp: r.isodate as string,
-      module: "ChromeHistory",
-      event: "visit",
-      data: `${pyStr(r.id)} - ${pyStr(r.url)} (visit ID: ${pyStr(r.visit_id)}, redirect source: ${pyStr(r.redirect_source)})`,
-    };
-  },
+  timeline: (r) => event("ChromeHistory", r.isodate as string | null, "visit", `${pyStr(r.id)} - ${pyStr(r.url)} (visit ID: ${pyStr(r.visit_id)}, redirect source: ${pyStr(r.redirect_source)})`),
 });

@@ -1,6 +1,6 @@
 // Firefox for iOS favicons from browser.db, with the history entry each was fetched for.
 
-import { artifact, urlFields } from "../module.js";
+import { artifact, event, urlFields } from "../module.js";
 import type { RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
 import { FIREFOX_BROWSER_DB } from "./firefox-history.js";
@@ -44,13 +44,5 @@ export const firefoxFavicon = artifact({
   },
   observables: urlFields("url", "history_url"),
   time: (r) => r.isodate as string | null,
-  timeline(r) {
-    if (!r.isodate) return null;
-    return {
-      timestamp: r.isodate as string,
-      module: "FirefoxFavicon",
-      event: "firefox_history",
-      data: `Firefox favicon ${pyStr(r.url)} when visiting ${pyStr(r.history_url)}`,
-    };
-  },
+  timeline: (r) => event("FirefoxFavicon", r.isodate as string | null, "firefox_history", `Firefox favicon ${pyStr(r.url)} when visiting ${pyStr(r.history_url)}`),
 });

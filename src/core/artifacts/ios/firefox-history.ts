@@ -1,6 +1,6 @@
 // Firefox for iOS visits from browser.db (visits JOIN history).
 
-import { artifact, urlFields } from "../module.js";
+import { artifact, event, urlFields } from "../module.js";
 import type { FileSpec } from "../module.js";
 import type { RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
@@ -49,13 +49,5 @@ export const firefoxHistory = artifact({
   },
   observables: urlFields("url"),
   time: (r) => r.isodate as string | null,
-  timeline(r) {
-    if (!r.isodate) return null;
-    return {
-      timestamp: r.isodate as string,
-      module: "FirefoxHistory",
-      event: "firefox_history",
-      data: `Firefox visit with ID ${pyStr(r.id)} to URL: ${pyStr(r.url)}`,
-    };
-  },
+  timeline: (r) => event("FirefoxHistory", r.isodate as string | null, "firefox_history", `Firefox visit with ID ${pyStr(r.id)} to URL: ${pyStr(r.url)}`),
 });

@@ -1,7 +1,7 @@
 // Apple identity-services lookup cache: which phone numbers / e-mail addresses were looked up for iMessage,
 // FaceTime… and when. Pegasus-era attacks left lookups of attacker accounts here.
 
-import { artifact } from "../module.js";
+import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
@@ -53,15 +53,7 @@ export const idStatusCache = artifact({
     }
   },
   time: (r) => r.isodate as string | null,
-  timeline(r) {
-    if (!r.isodate) return null;
-    return {
-      timestamp: r.isodate as string,
-      module: "IDStatusCache",
-      event: "lookup",
-      data: `Lookup of ${pyStr(r.user)} within ${pyStr(r.package)} (Status ${pyStr(r.idstatus)})`,
-    };
-  },
+  timeline: (r) => event("IDStatusCache", r.isodate as string | null, "lookup", `Lookup of ${pyStr(r.user)} within ${pyStr(r.package)} (Status ${pyStr(r.idstatus)})`),
   analyzer() {
     return {
       onRecord(r, emit) {

@@ -2,7 +2,7 @@
 // redirect links; plain-HTTP visits redirected to another domain within a second are flagged as possible
 // network injection, as MVT does.
 
-import { artifact, urlFields } from "../module.js";
+import { artifact, event, urlFields } from "../module.js";
 import type { Emit, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 
@@ -78,15 +78,7 @@ export const safariHistory = artifact({
   },
   observables: urlFields("url"),
   time: (r) => (r.isodate as string) || null,
-  timeline(r) {
-    if (!r.isodate) return null;
-    return {
-      timestamp: r.isodate as string,
-      module: "SafariHistory",
-      event: "safari_history",
-      data: `Safari visit to ${r.url} (ID: ${r.id}, Visit ID: ${r.visit_id})`,
-    };
-  },
+  timeline: (r) => event("SafariHistory", r.isodate as string | null, "safari_history", `Safari visit to ${r.url} (ID: ${r.id}, Visit ID: ${r.visit_id})`),
   analyzer() {
     // Records arrive ordered by visit time and a suspicious redirect lands within a second, so only the HTTP
     // visits of the last second that redirected are kept, keyed by their destination visit: bounded memory
