@@ -5,29 +5,17 @@ import { Command, Option } from "commander";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { IOS_BACKUP_MODULES } from "../core/artifacts/ios/index.js";
-import { EXIT, runCheckBackup, type CheckResult } from "../node/check-backup.js";
+import { IOS_BACKUP_CHECK, runCheckBackup } from "../node/check-backup.js";
+import { EXIT } from "../node/run-check.js";
+import { addCheckCommand, fail, report } from "./check-command.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
 import { updateIndicators } from "../node/iocs-update.js";
 import { generateIosBackup } from "../node/generate/ios-backup.js";
 import { VERSION } from "../node/version.js";
 import { Progress } from "./progress.js";
-import { summaryJson, summaryText } from "./summary.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-function report(target: string, r: CheckResult, json: boolean): number {
-  const input = { target, summary: r.summary, outputDir: r.outputDir, indicatorCount: r.indicatorCount, exitCode: r.exitCode };
-  if (json) process.stdout.write(JSON.stringify(summaryJson(input), null, 2) + "\n");
-  else process.stderr.write(summaryText(input) + "\n");
-  return r.exitCode;
-}
-
-function fail(e: unknown): never {
-  process.stderr.write(`spyscope: error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(EXIT.ERROR);
-}
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -37,34 +25,12 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError();
 
-  program
-    .command("check-backup")
-    .description("Scan an unencrypted iOS backup folder (like mvt-ios check-backup).")
-    .argument("<backup>", "iOS backup folder (the one holding Manifest.db)")
-    .option("-o, --output <dir>", "write results to this folder (MVT layout)")
-    .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators, or $SPYSCOPE_IOCS)", collect)
-    .option("-m, --module <id>", "run only this module (repeatable)", collect)
-    .option("--list-modules", "list the modules and exit")
-    .option("--json", "print the summary as JSON on stdout")
-    .option("-q, --quiet", "no progress bar")
-    .action(async (backup: string, o) => {
-      if (o.listModules) {
-        for (const m of IOS_BACKUP_MODULES) process.stdout.write(`${m.id.padEnd(34)} ${m.description}\n`);
-        return;
-      }
-      try {
-        const r = await runCheckBackup({
-          target: backup,
-          output: o.output,
-          iocs: o.iocs,
-          modules: o.module,
-          progress: Progress.forTerminal(Boolean(o.quiet || o.json)),
-        });
-        process.exitCode = report(backup, r, Boolean(o.json));
-      } catch (e) {
-        fail(e);
-      }
-    });
+  addCheckCommand(program, {
+    name: "check-backup",
+    description: "Scan an unencrypted iOS backup folder (like mvt-ios check-backup).",
+    argument: ["backup", "iOS backup folder (the one holding Manifest.db)"],
+    spec: () => IOS_BACKUP_CHECK,
+  });
 
   program
     .command("check-iocs")

@@ -10,7 +10,7 @@ import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { exitCodeFor, indicatorFilesInfo, type CheckResult } from "./check-backup.js";
+import { exitCodeFor, indicatorFilesInfo, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
 
 /** Whole-file parse is only used for MVT's indented files; bounded. */

@@ -4,5 +4,6 @@ export * from "./evidence-dir.js";
 export * from "./sqlite.js";
 export * from "./output.js";
 export * from "./iocs.js";
+export * from "./run-check.js";
 export * from "./check-backup.js";
 export * from "./check-iocs.js";

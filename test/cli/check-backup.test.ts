@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCheckBackup, type CheckResult } from "../../src/node/check-backup.js";
+import { runCheckBackup } from "../../src/node/check-backup.js";
+import type { CheckResult } from "../../src/node/run-check.js";
 import { EXPECTED_IOS, IOS_BACKUP, TEST_STIX } from "../helpers/scan.js";
 import { hashTree } from "../helpers/hash.js";
 

@@ -1,0 +1,177 @@
+// The one scan path every `check-*` command takes: indicators → acquisition → scan() → output folder →
+// info.json → summary. A command only says how to open its acquisition and which modules run on it.
+
+import path from "node:path";
+import { realpathSync } from "node:fs";
+import { scan, topLevel, type ScanSummary } from "../core/analysis/engine.js";
+import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
+import type { SqliteOpener } from "../core/formats/sqlite.js";
+import { isoNow } from "../core/util/time.js";
+import { loadIndicators, type LoadedIndicators } from "./iocs.js";
+import { OutputFolder } from "./output.js";
+import { NodeSqliteOpener } from "./sqlite.js";
+import type { Progress } from "../cli/progress.js";
+import { VERSION } from "./version.js";
+
+export interface CheckOptions {
+  target: string;
+  output?: string;
+  iocs?: string[];
+  /** Only these module ids (default: all). */
+  modules?: string[];
+  quiet?: boolean;
+  progress?: Progress | null;
+  command?: string;
+}
+
+export interface CheckResult {
+  exitCode: number;
+  summary: ScanSummary;
+  indicatorLoadMs: number;
+  indicatorCount: number;
+  outputDir: string | null;
+  info: Record<string, unknown>;
+}
+
+/** An acquisition opened for one scan. `close` releases what it holds (databases, temp files). */
+export interface OpenedAcquisition {
+  acquisition: Acquisition;
+  close(): void | Promise<void>;
+  /** A problem that makes coverage incomplete for every module (e.g. an unreadable Manifest.db). */
+  problem?: string | null;
+  /** Extra top-level fields for info.json (e.g. the acquisition's time zone, device facts). */
+  info?(): Record<string, unknown>;
+}
+
+/** What a `check-*` command contributes to the one scan path. */
+export interface CheckSpec {
+  command: string;
+  /** Every module that can run on this kind of acquisition (-m selects among them). */
+  modules: ArtifactModule<any>[];
+  /** Open the target read-only. Throw a clear error for input that is not this kind of acquisition. */
+  open(target: string, sqlite: SqliteOpener): Promise<OpenedAcquisition>;
+}
+
+/** Exit codes, documented in the README. */
+export const EXIT = { NOTHING_FOUND: 0, DETECTIONS: 1, ERROR: 2 } as const;
+
+export function exitCodeFor(summary: ScanSummary): number {
+  return summary.counts.critical > 0 || summary.counts.high > 0 ? EXIT.DETECTIONS : EXIT.NOTHING_FOUND;
+}
+
+export function selectModules(all: ArtifactModule<any>[], ids?: string[]): ArtifactModule<any>[] {
+  if (!ids?.length) return all;
+  const known = new Map(all.map((m) => [m.id, m]));
+  const unknown = ids.filter((i) => !known.has(i));
+  if (unknown.length) throw new Error(`unknown module(s): ${unknown.join(", ")}; available: ${[...known.keys()].join(", ")}`);
+  return ids.map((i) => known.get(i)!);
+}
+
+/** Refuse an output folder inside the evidence (a folder, or the folder holding an evidence file). */
+export function assertOutsideEvidence(evidenceRoot: string, output: string): void {
+  let ev: string;
+  try {
+    ev = realpathSync(evidenceRoot);
+  } catch {
+    return; // a missing target is reported by the command's own open()
+  }
+  const out = path.resolve(output);
+  if (out === ev || out.startsWith(ev + path.sep)) {
+    throw new Error(`the output folder ${out} is inside the evidence ${ev}; choose a folder outside it (evidence is never written to)`);
+  }
+}
+
+export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<CheckResult> {
+  const iocs = await loadIndicators(opts.iocs);
+  if (opts.output) assertOutsideEvidence(opts.target, opts.output);
+  const modules = selectModules(spec.modules, opts.modules);
+  const sqlite = new NodeSqliteOpener();
+  let opened: OpenedAcquisition | null = null;
+  try {
+    opened = await spec.open(opts.target, sqlite);
+    const out = opts.output ? new OutputFolder(opts.output) : null;
+    const startedAt = isoNow();
+    const progress = opts.progress ?? null;
+    const summary = await scan({
+      acquisition: opened.acquisition,
+      modules,
+      matcher: iocs.set,
+      sqlite,
+      sink: out ?? {},
+      onProgress: progress ? (p) => progress.update(p) : undefined,
+    });
+    progress?.done();
+    const info = {
+      ...buildInfo({
+        command: opts.command ?? spec.command,
+        target: opened.acquisition.evidence.label,
+        startedAt,
+        iocs,
+        summary,
+        hashes: opened.acquisition.evidence.hashes(),
+        acquisitionKind: opened.acquisition.kind,
+        manifestProblem: opened.problem,
+      }),
+      ...(opened.info?.() ?? {}),
+    };
+    if (out) {
+      await out.finish();
+      out.writeJson("info.json", info);
+    }
+    return {
+      exitCode: exitCodeFor(summary),
+      summary,
+      indicatorLoadMs: iocs.loadMs,
+      indicatorCount: iocs.set.size,
+      outputDir: out ? out.dir : null,
+      info,
+    };
+  } finally {
+    await opened?.close();
+    sqlite.dispose();
+  }
+}
+
+/** The indicator files a run used, as info.json lists them (path, SHA-256, counts, collections). */
+export function indicatorFilesInfo(iocs: LoadedIndicators): Record<string, unknown>[] {
+  return iocs.files.map((f) => ({ file: f.path, sha256: f.sha256, indicators: f.indicators, collections: f.collections }));
+}
+
+export function buildInfo(a: {
+  command: string;
+  target: string;
+  startedAt: string;
+  iocs: LoadedIndicators;
+  summary: ScanSummary;
+  hashes: Map<string, string>;
+  acquisitionKind: string;
+  manifestProblem?: string | null;
+}): Record<string, unknown> {
+  const cov = a.summary.coverage;
+  return {
+    tool: "spyscope",
+    version: VERSION,
+    command: a.command,
+    target: a.target,
+    acquisition: a.acquisitionKind,
+    date: a.startedAt,
+    finished: isoNow(),
+    indicators: indicatorFilesInfo(a.iocs),
+    indicator_warnings: a.iocs.warnings,
+    summary: {
+      records: a.summary.records,
+      ms: Math.round(a.summary.ms),
+      alerts: a.summary.counts,
+      top_level: topLevel(a.summary.counts),
+    },
+    coverage: {
+      complete: cov.every((c) => c.status !== "failed" && c.gaps.length === 0) && !a.manifestProblem,
+      manifest_problem: a.manifestProblem ?? null,
+      ran: cov.filter((c) => c.status === "ran").map((c) => c.module),
+      skipped: cov.filter((c) => c.status === "skipped").map((c) => ({ module: c.module, reason: c.reason })),
+      failed: cov.filter((c) => c.status === "failed").map((c) => ({ module: c.module, reason: c.reason })),
+      modules: cov,
+    },
+    input_files: Object.fromEntries([...a.hashes.entries()].sort(([x], [y]) => (x < y ? -1 : 1))),
+  };
+}
