@@ -38,7 +38,7 @@ export class DirectoryEvidence implements Evidence {
   async stat(rel: string): Promise<EvidenceStat | null> {
     try {
       const st = await fs.stat(await this.resolve(rel));
-      return { size: st.size, isDirectory: st.isDirectory() };
+      return { size: st.size, isDirectory: st.isDirectory(), mtime: st.mtimeMs };
     } catch {
       return null;
     }

@@ -3,6 +3,8 @@
 export interface EvidenceStat {
   size: number;
   isDirectory: boolean;
+  /** Last modification, ms since 1970 (archives: their stored local time, read as UTC), when known. */
+  mtime?: number;
 }
 
 export interface Evidence {

@@ -1,0 +1,45 @@
+// Reading helpers shared by the androidqf modules: JSON files streamed element by element, text files
+// read whole within a bound. Problems become coverage gaps or warnings; the scan goes on.
+
+import type { FileRef, ModuleContext } from "../../module.js";
+import { jsonElements, JsonStreamError } from "../../../formats/json-stream.js";
+
+/** Text files androidqf writes are small (ps, getprop, settings); anything bigger is not one of them. */
+export const MAX_TEXT_FILE = 64 * 1024 * 1024;
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Whole text file, or null after recording a gap. */
+export async function readText(ctx: ModuleContext, file: FileRef, maxBytes = MAX_TEXT_FILE): Promise<string | null> {
+  try {
+    return new TextDecoder("utf-8").decode(await ctx.evidence.read(file.path, { maxBytes }));
+  } catch (e) {
+    ctx.gap(file, errorText(e));
+    return null;
+  }
+}
+
+/** Elements of a JSON array / NDJSON file, streamed. Elements that do not parse are counted and warned
+ *  about once; a truncated or unreadable file becomes a gap after every element read before the break. */
+export async function* jsonFile(ctx: ModuleContext, file: FileRef): AsyncIterable<unknown> {
+  let bad = 0;
+  let firstBad = "";
+  try {
+    yield* jsonElements(ctx.evidence.stream(file.path), {
+      onBadElement(index, reason) {
+        if (!bad++) firstBad = `element ${index}: ${reason}`;
+      },
+    });
+  } catch (e) {
+    ctx.gap(file, e instanceof JsonStreamError ? `not complete JSON: ${e.message}` : errorText(e));
+  } finally {
+    if (bad) ctx.warn(`${file.path}: ${bad} element(s) are not valid JSON and were skipped (first: ${firstBad})`);
+  }
+}
+
+/** Strings as MVT prints Python values in messages (None for missing). */
+export function shown(v: unknown): string {
+  return v === null || v === undefined ? "None" : String(v);
+}

@@ -1,0 +1,109 @@
+// File listing (androidqf files.json: a JSON array, or one JSON object per line, of every file the
+// collector could stat — often a million entries, so it is streamed). Times are Unix seconds (UTC); records
+// show them in the phone's time zone as MVT does, and the timeline gets the real (UTC) instants.
+// Observables: the path, and the file hashes androidqf computed. Heuristic: files under /data/local/tmp.
+
+import { artifact } from "../../module.js";
+import type { Emit, Observable, RecordData, TimelineEvent } from "../../../types.js";
+import { androidqfOf } from "../../../formats/androidqf.js";
+import { DeviceClock } from "../../../util/device-time.js";
+import { jsonFile } from "./common.js";
+
+const TIME_FIELDS = ["access_time", "changed_time", "modified_time"] as const;
+
+/** Staging folder of exploits and rooting tools; androidqf's own collector runs from there too. */
+const SUSPICIOUS_PREFIX = "/data/local/tmp/";
+const COLLECTOR_PATHS = new Set(["/data/local/tmp/collector", "/data/local/tmp/androidqf"]);
+
+const clocks = new Map<string, DeviceClock>();
+function clockFor(tz: string): DeviceClock {
+  let c = clocks.get(tz);
+  if (!c) clocks.set(tz, (c = new DeviceClock(tz)));
+  return c;
+}
+
+/** "YYYY-MM-DD HH:MM:SS.ffffff" read as UTC → seconds. */
+function isoSeconds(iso: string): number {
+  return (
+    Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10), +iso.slice(11, 13), +iso.slice(14, 16), +iso.slice(17, 19)) / 1000 +
+    +iso.slice(20, 26) / 1e6
+  );
+}
+
+const utcIso = (s: number) => {
+  const d = new Date(Math.round(s * 1000));
+  return d.toISOString().replace("T", " ").replace("Z", "000").slice(0, 26);
+};
+
+/** The timeline instant of a device-local time of a record (UTC when the record names no zone). */
+function utcOf(local: string, tz: unknown): string {
+  if (typeof tz !== "string" || !tz) return local;
+  return utcIso(clockFor(tz).utcFromLocal(isoSeconds(local)));
+}
+
+export function fileTimeline(r: RecordData): TimelineEvent[] {
+  const out: TimelineEvent[] = [];
+  const seen: string[] = [];
+  const data = r.context ? `${r.path} (${r.context})` : String(r.path);
+  for (const f of TIME_FIELDS) {
+    const ts = r[f];
+    if (typeof ts !== "string" || !ts || seen.includes(ts)) continue;
+    seen.push(ts);
+    const macb =
+      (ts === r.modified_time ? "M" : "-") + (ts === r.access_time ? "A" : "-") + (ts === r.changed_time ? "C" : "-") + "-";
+    out.push({ timestamp: utcOf(ts, r.timezone), module: "AQFFiles", event: macb, data });
+  }
+  return out;
+}
+
+export function checkFile(r: RecordData, emit: Emit): void {
+  const path = r.path;
+  if (typeof path !== "string" || !path.startsWith(SUSPICIOUS_PREFIX) || COLLECTOR_PATHS.has(path)) return;
+  const executable = typeof r.mode === "string" && r.mode.includes("x");
+  emit({
+    level: "high",
+    heuristic: executable ? "aqf_files.tmp_executable" : "aqf_files.tmp_file",
+    message:
+      `Found ${executable ? "executable " : ""}file at suspicious path "${path}". /data/local/tmp is where exploits ` +
+      `and rooting tools stage their payloads: keep the collection, and have the file and the phone examined.`,
+    record: r,
+  });
+}
+
+export const aqfFiles = artifact({
+  id: "aqf_files",
+  platform: "android",
+  timelineName: "AQFFiles",
+  description: "Files on the phone with their times, permissions, SELinux context and hashes (files.json)",
+  sources: [{ rootPath: "files.json" }],
+  async *records(ctx) {
+    const clock = await androidqfOf(ctx.acquisition).deviceClock();
+    const tz = clock.timezone;
+    for await (const file of ctx.files()) {
+      let skipped = 0;
+      for await (const entry of jsonFile(ctx, file)) {
+        if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+          skipped++;
+          continue;
+        }
+        const r = entry as RecordData;
+        for (const f of TIME_FIELDS) {
+          const v = r[f];
+          if (typeof v === "number") r[f] = clock.localIso(v) ?? v;
+        }
+        // Lets the timeline put device-local times back on the real clock.
+        if (tz) r.timezone = tz;
+        yield r;
+      }
+      if (skipped) ctx.warn(`${file.path}: ${skipped} entries are not file objects and were skipped`);
+    }
+  },
+  *observables(r): Iterable<Observable> {
+    if (typeof r.path === "string" && r.path) yield { type: "file_path", value: r.path };
+    if (typeof r.sha256 === "string" && r.sha256) yield { type: "sha256", value: r.sha256 };
+    if (typeof r.sha1 === "string" && r.sha1) yield { type: "sha1", value: r.sha1 };
+    if (typeof r.md5 === "string" && r.md5) yield { type: "md5", value: r.md5 };
+  },
+  timeline: fileTimeline,
+  analyzer: () => ({ onRecord: checkFile }),
+});

@@ -1,0 +1,64 @@
+// androidqf modules on MVT's androidqf fixture folder, compared with MVT's own JSON output.
+
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { scan, type ModuleCoverage } from "../../../src/core/analysis/engine.js";
+import { ANDROIDQF_MODULES } from "../../../src/core/artifacts/android/androidqf/index.js";
+import { AndroidQF } from "../../../src/core/formats/androidqf.js";
+import type { Detection, RecordData, TimelineEvent } from "../../../src/core/types.js";
+import { DirectoryEvidence } from "../../../src/node/evidence-dir.js";
+import { NodeSqliteOpener } from "../../../src/node/sqlite.js";
+import { FIXTURES } from "../../helpers/scan.js";
+
+const AQF = FIXTURES + "mvt/androidqf";
+const EXPECTED = FIXTURES + "mvt/expected-mvt/androidqf";
+const expected = (name: string) => JSON.parse(readFileSync(`${EXPECTED}/${name}.json`, "utf8"));
+
+async function scanFolder(dir: string) {
+  const acquisition = await AndroidQF.open(await DirectoryEvidence.open(dir));
+  const records = new Map<string, RecordData[]>();
+  const detections: Detection[] = [];
+  const timeline: TimelineEvent[] = [];
+  const coverage = new Map<string, ModuleCoverage>();
+  const sqlite = new NodeSqliteOpener();
+  await scan({
+    acquisition,
+    modules: ANDROIDQF_MODULES,
+    matcher: null,
+    sqlite,
+    sink: {
+      record: (m, r) => void records.set(m.id, [...(records.get(m.id) ?? []), r]),
+      detection: (d) => void detections.push(d),
+      timeline: (e) => void timeline.push(e),
+      endModule: (_m, c) => void coverage.set(c.module, c),
+    },
+  });
+  sqlite.dispose();
+  return { records, detections, timeline, coverage };
+}
+
+describe("androidqf modules on the MVT fixture", () => {
+  it("reads every artifact as MVT does", async () => {
+    const r = await scanFolder(AQF);
+    expect(r.records.get("aqf_packages")).toEqual(expected("aqf_packages"));
+    expect(r.records.get("aqf_processes")).toEqual(expected("aqf_processes"));
+    expect(r.records.get("aqf_get_prop")).toEqual(expected("aqf_get_prop"));
+    expect(r.records.get("aqf_files")).toEqual(expected("aqf_files"));
+    expect(r.records.get("root_binaries")).toEqual(expected("root_binaries"));
+    const settings = expected("aqf_settings").random as Record<string, string>;
+    expect(r.records.get("aqf_settings")).toEqual(Object.entries(settings).map(([key, value]) => ({ namespace: "random", key, value })));
+    expect(r.coverage.get("mounts")?.status).toBe("skipped");
+    expect(r.coverage.get("aqf_log_timestamps")?.status).toBe("skipped");
+    const levels = r.detections.map((d) => `${d.level} ${d.module}`).sort();
+    expect(levels).toEqual([
+      "high root_binaries", "high root_binaries", "high root_binaries", "high root_binaries",
+      "info aqf_packages",
+      "medium aqf_packages", "medium aqf_packages", "medium aqf_packages", "medium aqf_packages",
+      "medium aqf_settings",
+    ]);
+    const files = r.timeline.filter((e) => e.module === "AQFFiles").map((e) => [e.timestamp, e.event, e.data]);
+    expect(files).toContainEqual(["2019-02-14 14:47:52.000000", "--C-", "/sdcard/.profig.os (u:object_r:sdcardfs:s0)"]);
+    expect(files).toContainEqual(["2020-06-25 18:25:32.000000", "MA--", "/sdcard/.profig.os (u:object_r:sdcardfs:s0)"]);
+    expect(files).toHaveLength(6);
+  });
+});
