@@ -1,0 +1,108 @@
+// Minimal tar writer for generators and tests: ustar headers, pax records for long names, and raw headers
+// with arbitrary (hostile) names and sizes. Writes exactly what it is told; it validates nothing.
+
+export type TarFlag = "0" | "1" | "2" | "5" | "x" | "g" | "L" | "K" | string;
+
+export interface TarHeaderFields {
+  name: string;
+  size?: number;
+  flag?: TarFlag;
+  linkName?: string;
+  mtime?: number;
+  mode?: number;
+  /** "ustar" (POSIX, the default) or "gnu" magic. */
+  magic?: "ustar" | "gnu";
+  prefix?: string;
+  /** Store `size` in GNU base-256 form (sizes of 8 GiB and more). */
+  base256Size?: boolean;
+}
+
+const enc = new TextEncoder();
+
+function putString(block: Uint8Array, offset: number, length: number, value: string): void {
+  block.set(enc.encode(value).subarray(0, length), offset);
+}
+
+function putOctal(block: Uint8Array, offset: number, length: number, value: number): void {
+  putString(block, offset, length, value.toString(8).padStart(length - 1, "0"));
+}
+
+/** One 512-byte header block with a correct checksum. */
+export function tarHeader(f: TarHeaderFields): Uint8Array {
+  const h = new Uint8Array(512);
+  putString(h, 0, 100, f.name);
+  putOctal(h, 100, 8, f.mode ?? (f.flag === "5" ? 0o755 : 0o644));
+  putOctal(h, 108, 8, 0);
+  putOctal(h, 116, 8, 0);
+  const size = f.size ?? 0;
+  if (f.base256Size) {
+    h[124] = 0x80;
+    let v = size;
+    for (let i = 135; i > 124; i--) {
+      h[i] = v % 256;
+      v = Math.floor(v / 256);
+    }
+  } else putOctal(h, 124, 12, size);
+  putOctal(h, 136, 12, f.mtime ?? 0);
+  h[156] = (f.flag ?? "0").charCodeAt(0);
+  putString(h, 157, 100, f.linkName ?? "");
+  if (f.magic === "gnu") putString(h, 257, 8, "ustar  ");
+  else {
+    putString(h, 257, 6, "ustar");
+    putString(h, 263, 2, "00");
+  }
+  putString(h, 265, 32, "mobile");
+  putString(h, 297, 32, "mobile");
+  if (f.prefix) putString(h, 345, 155, f.prefix);
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  putString(h, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ");
+  return h;
+}
+
+/** The body of a pax extended header ("%d key=value\n" records). */
+export function paxBody(fields: Record<string, string>): Uint8Array {
+  let text = "";
+  for (const [key, value] of Object.entries(fields)) {
+    const rest = ` ${key}=${value}\n`;
+    const restLen = enc.encode(rest).length;
+    let len = restLen + 1;
+    while (String(len).length + restLen !== len) len = String(len).length + restLen;
+    text += len + rest;
+  }
+  return enc.encode(text);
+}
+
+export function tarPadding(size: number): Uint8Array {
+  return new Uint8Array((512 - (size % 512)) % 512);
+}
+
+export const TAR_END = new Uint8Array(1024);
+
+/** Blocks of one regular-file entry (pax header first when the name does not fit 100 bytes). */
+export function tarFile(name: string, data: Uint8Array, mtime = 0): Uint8Array[] {
+  const blocks: Uint8Array[] = [];
+  if (enc.encode(name).length > 100) {
+    const pax = paxBody({ path: name });
+    blocks.push(tarHeader({ name: "PaxHeader/long", size: pax.length, flag: "x", mtime }), pax, tarPadding(pax.length));
+  }
+  blocks.push(tarHeader({ name, size: data.length, mtime }), data, tarPadding(data.length));
+  return blocks;
+}
+
+export function tarDirectory(name: string, mtime = 0): Uint8Array {
+  return tarHeader({ name: name.endsWith("/") ? name : name + "/", flag: "5", mtime });
+}
+
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
