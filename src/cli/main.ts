@@ -5,7 +5,9 @@ import { Command, Option } from "commander";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { IOS_BACKUP_CHECK, runCheckBackup } from "../node/check-backup.js";
+import { iosBackupCheck, runCheckBackup } from "../node/check-backup.js";
+import { addBackupKeyOptions, backupKeyInput } from "./backup-key-options.js";
+import { addDecryptBackupCommand } from "./decrypt-backup.js";
 import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
 import { runCheckIocs } from "../node/check-iocs.js";
@@ -27,10 +29,12 @@ export function buildProgram(): Command {
 
   addCheckCommand(program, {
     name: "check-backup",
-    description: "Scan an unencrypted iOS backup folder (like mvt-ios check-backup).",
+    description: "Scan an iOS backup folder (like mvt-ios check-backup); encrypted backups are decrypted as they are read.",
     argument: ["backup", "iOS backup folder (the one holding Manifest.db)"],
-    spec: () => IOS_BACKUP_CHECK,
+    options: addBackupKeyOptions,
+    spec: (o) => iosBackupCheck(backupKeyInput(o)),
   });
+  addDecryptBackupCommand(program);
 
   program
     .command("check-iocs")

@@ -15,3 +15,8 @@ export * from "./util/time.js";
 export * from "./util/urls.js";
 export * from "./formats/sqljs.js";
 export * from "./formats/wal.js";
+export { webBackupCrypto, type BackupCrypto, type CbcDecryptor } from "./formats/backup-crypto.js";
+export { Keybag, UnlockedKeybag, KeybagError, WrongPasswordError, derivedKeyFile, keyFromKeyFile, type DerivedKeyFile } from "./formats/ios-keybag.js";
+export { DecryptingBackupEvidence, decryptCbcStream, encryptedFileRecord, type EncryptedFileRecord } from "./formats/ios-decrypt.js";
+export * from "./formats/gzip.js";
+export * from "./formats/tar.js";

@@ -7,3 +7,6 @@ export * from "./iocs.js";
 export * from "./run-check.js";
 export * from "./check-backup.js";
 export * from "./check-iocs.js";
+export * from "./backup-crypto.js";
+export * from "./backup-key.js";
+export * from "./decrypt-backup.js";

@@ -3,16 +3,16 @@
 
 import type { Acquisition, FileRef, FileSpec } from "../artifacts/module.js";
 import type { Evidence } from "../evidence/evidence.js";
+import { webBackupCrypto, type BackupCrypto } from "./backup-crypto.js";
+import { DecryptingBackupEvidence, encryptedFileRecord, type EncryptedFileRecord } from "./ios-decrypt.js";
+import { Keybag, KeybagError } from "./ios-keybag.js";
 import { parsePlist } from "./plist.js";
 import type { SqliteDatabase, SqliteOpener } from "./sqlite.js";
 
 export class EncryptedBackupError extends Error {
   override name = "EncryptedBackupError";
-  constructor(label: string) {
-    super(
-      `${label} is an encrypted iOS backup (Manifest.plist IsEncrypted = true). ` +
-        `Decryption is not supported yet: decrypt it first (e.g. with mvt-ios decrypt-backup) and scan the decrypted folder.`,
-    );
+  constructor(label: string, detail = "no password or key was given to decrypt it") {
+    super(`${label} is an encrypted iOS backup (Manifest.plist IsEncrypted = true): ${detail}.`);
   }
 }
 
@@ -20,9 +20,33 @@ export class NotABackupError extends Error {
   override name = "NotABackupError";
 }
 
+/** Gives the derived key of an encrypted backup's keybag: from a password (the slow PBKDF2), or a saved key. */
+export type BackupUnlock = (keybag: Keybag, crypto: BackupCrypto) => Promise<Uint8Array>;
+
+/** Unlock with the backup password. */
+export function passwordUnlock(password: string | Uint8Array): BackupUnlock {
+  return (keybag, crypto) => keybag.deriveKey(password, crypto);
+}
+
 export interface IosBackupOptions {
-  /** Allow opening an encrypted backup's unencrypted metadata (for info only). */
+  /** Allow opening an encrypted backup's unencrypted metadata without a key (for info only). */
   allowEncrypted?: boolean;
+  /** How to get the key of an encrypted backup; called only when the backup is encrypted. */
+  unlock?: BackupUnlock;
+  /** Cryptography for encrypted backups (default: WebCrypto). */
+  crypto?: BackupCrypto;
+}
+
+/** An encrypted backup that was opened: its keybag and the derived key (e.g. to save as a key file). */
+export interface BackupEncryption {
+  keybag: Keybag;
+  derivedKey: Uint8Array;
+}
+
+function manifestPlistBytes(plist: Record<string, unknown>, key: string, label: string): Uint8Array {
+  const v = plist[key];
+  if (!(v instanceof Uint8Array) || v.length === 0) throw new EncryptedBackupError(label, `its Manifest.plist has no ${key}, so it cannot be decrypted`);
+  return v;
 }
 
 export class IosBackup implements Acquisition {
@@ -35,6 +59,7 @@ export class IosBackup implements Acquisition {
     readonly evidence: Evidence,
     private sqlite: SqliteOpener,
     readonly manifestPlist: Record<string, unknown> | null,
+    readonly encryption: BackupEncryption | null,
   ) {}
 
   static async open(evidence: Evidence, sqlite: SqliteOpener, opts: IosBackupOptions = {}): Promise<IosBackup> {
@@ -57,16 +82,34 @@ export class IosBackup implements Acquisition {
         manifestPlist = null; // reported by backup_info as a coverage gap
       }
     }
-    if (manifestPlist?.IsEncrypted === true && !opts.allowEncrypted) throw new EncryptedBackupError(evidence.label);
-    const backup = new IosBackup(evidence, sqlite, manifestPlist);
+    let readable: Evidence = evidence;
+    let encryption: BackupEncryption | null = null;
+    if (manifestPlist?.IsEncrypted === true && (opts.unlock || !opts.allowEncrypted)) {
+      if (!opts.unlock) throw new EncryptedBackupError(evidence.label);
+      const crypto = opts.crypto ?? webBackupCrypto();
+      let keybag: Keybag;
+      try {
+        keybag = Keybag.parse(manifestPlistBytes(manifestPlist, "BackupKeyBag", evidence.label));
+      } catch (e) {
+        if (e instanceof KeybagError) throw new EncryptedBackupError(evidence.label, `its keybag is unusable: ${e.message}`);
+        throw e;
+      }
+      const derivedKey = await opts.unlock(keybag, crypto);
+      const unlocked = await keybag.unlock(derivedKey, crypto);
+      const manifestKey = await unlocked.unwrapClassed(manifestPlistBytes(manifestPlist, "ManifestKey", evidence.label), "Manifest.plist ManifestKey");
+      readable = new DecryptingBackupEvidence(evidence, unlocked, crypto, manifestKey);
+      encryption = { keybag, derivedKey };
+    }
+    const backup = new IosBackup(readable, sqlite, manifestPlist, encryption);
     if (manifestDb) {
       try {
-        const db = await sqlite.open(evidence, "Manifest.db");
+        const db = await sqlite.open(readable, "Manifest.db");
         if (!db.tables().has("files")) {
           db.close();
           throw new Error("Manifest.db has no Files table (empty or not a backup manifest)");
         }
         backup.manifestDb = db;
+        if (readable instanceof DecryptingBackupEvidence) readable.useFileRecords((id) => fileRecord(db, id));
       } catch (e) {
         backup.manifestError = e instanceof Error ? e.message : String(e);
       }
@@ -130,8 +173,19 @@ export class IosBackup implements Acquisition {
     return nested;
   }
 
+  get encrypted(): boolean {
+    return this.encryption !== null;
+  }
+
   close(): void {
     this.manifestDb?.close();
     this.manifestDb = null;
   }
+}
+
+function fileRecord(db: SqliteDatabase, fileId: string): EncryptedFileRecord | null {
+  const row = db.all("SELECT file FROM Files WHERE fileID = ?", [fileId])[0];
+  if (!row) return null;
+  if (!(row.file instanceof Uint8Array) || row.file.length === 0) return { size: null, encryptionKey: null };
+  return encryptedFileRecord(row.file);
 }
