@@ -41,6 +41,8 @@ export interface OpenedAcquisition {
   problem?: string | null;
   /** Extra top-level fields for info.json (e.g. the acquisition's time zone, device facts). */
   info?(): Record<string, unknown>;
+  /** Modules that read an acquisition nested in this one (see ScanOptions.acquisitionFor). */
+  acquisitionFor?(module: ArtifactModule<any>): Acquisition;
 }
 
 /** What a `check-*` command contributes to the one scan path. */
@@ -94,6 +96,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
     const progress = opts.progress ?? null;
     const summary = await scan({
       acquisition: opened.acquisition,
+      acquisitionFor: opened.acquisitionFor?.bind(opened),
       modules,
       matcher: iocs.set,
       sqlite,

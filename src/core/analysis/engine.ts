@@ -53,6 +53,9 @@ export interface ScanProgress {
 
 export interface ScanOptions {
   acquisition: Acquisition;
+  /** The acquisition a module reads when it is not `acquisition` (an archive nested in a collection, e.g.
+   *  androidqf's bugreport.zip and backup.ab); default: `acquisition`. */
+  acquisitionFor?(module: ArtifactModule<any>): Acquisition;
   modules: ArtifactModule<any>[];
   matcher: Matcher | null;
   sqlite: SqliteOpener;
@@ -100,7 +103,7 @@ function makeContext(
   opts: ScanOptions,
   state: { found: boolean; gaps: FileGap[]; warnings: string[]; open: Set<SqliteDatabase> },
 ): ModuleContext {
-  const { acquisition } = opts;
+  const acquisition = opts.acquisitionFor?.(module) ?? opts.acquisition;
   const gap = (file: FileRef | string, reason: string) => {
     const name = typeof file === "string" ? file : describeFile(file);
     state.gaps.push({ file: name, reason });

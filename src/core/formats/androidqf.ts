@@ -7,6 +7,7 @@
 import type { Acquisition, FileRef, FileSpec } from "../artifacts/module.js";
 import type { Evidence, EvidenceStat } from "../evidence/evidence.js";
 import { DeviceClock } from "../util/device-time.js";
+import { isoFromUnixMs } from "../util/time.js";
 
 export class NotAnAndroidqfError extends Error {
   override name = "NotAnAndroidqfError";
@@ -160,17 +161,32 @@ export class AndroidQF implements Acquisition {
         this.problems.push(`getprop.txt: ${e instanceof Error ? e.message : String(e)} (time zone unknown, local times shown as UTC)`);
       }
       const clock = new DeviceClock(tz);
+      this.timezone = clock.timezone;
       if (tz && !clock.timezone) this.problems.push(`unknown time zone "${tz}" in persist.sys.timezone: local times shown as UTC`);
       return clock;
     })();
     return this.clock;
   }
 
-  /** Facts for info.json. */
-  async info(): Promise<Record<string, unknown>> {
-    const clock = await this.deviceClock();
-    return { androidqf: { root: this.evidence.prefix || ".", timezone: clock.timezone, problems: this.problems } };
+  /** Modification time of a collection file in MVT's format: the file's mtime (UTC) in a folder, the stored
+   *  DOS time (local, no zone) in a zip; null when the evidence does not keep one. */
+  async modifiedTime(path: string): Promise<string | null> {
+    const inner = this.evidence.inner as Evidence & { modified?(p: string): string | null };
+    if (typeof inner.modified === "function") {
+      const m = inner.modified(this.evidence.full(path));
+      return m ? `${m}.000000` : null;
+    }
+    const st = await this.evidence.stat(path);
+    return st?.mtime !== undefined ? isoFromUnixMs(st.mtime) : null;
   }
+
+  /** Facts for info.json (the time zone once deviceClock() has been read). */
+  info(): Record<string, unknown> {
+    return { androidqf: { root: this.evidence.prefix || ".", timezone: this.timezone, problems: this.problems } };
+  }
+
+  /** The device's IANA time zone, once deviceClock() has resolved; null when unknown. */
+  timezone: string | null = null;
 }
 
 /** The AndroidQF acquisition a module runs on (modules of this folder only run on one). */

@@ -28,6 +28,42 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff;
 }
 
+/** A run of digits long enough to be an integer beyond 2^53 (certificate serial numbers, some ids). */
+const BIG_DIGITS = /\d{16}/;
+const BIG_MARK = "\u0000bigint:";
+
+/** JSON.parse, except that integers beyond Number's exact range become BigInt (written back exactly by the
+ *  report writer) instead of being rounded. Only used for the rare elements that have such digits. */
+export function parseKeepingBigIntegers(text: string): unknown {
+  let out = "";
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+      continue;
+    }
+    if (c === QUOTE) {
+      inString = true;
+      continue;
+    }
+    if ((c >= 48 && c <= 57) || c === 45) {
+      let j = i + 1;
+      while (j < text.length && /[0-9.eE+-]/.test(text[j])) j++;
+      const token = text.slice(i, j);
+      if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
+        out += text.slice(last, i) + JSON.stringify(BIG_MARK + token);
+        last = j;
+      }
+      i = j - 1;
+    }
+  }
+  if (last === 0) return JSON.parse(text);
+  return JSON.parse(out + text.slice(last), (_k, v) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
+}
+
 /** Every element of a JSON array, or every value of an NDJSON stream, in order. A file that ends inside
  *  an array or an element throws JsonStreamError after yielding every complete element before it. */
 export async function* jsonElements(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<unknown> {
@@ -50,7 +86,7 @@ export async function* jsonElements(chunks: AsyncIterable<Uint8Array>, opts: Jso
   const parse = function* (text: string): Generator<unknown> {
     const i = index++;
     try {
-      yield JSON.parse(text);
+      yield BIG_DIGITS.test(text) ? parseKeepingBigIntegers(text) : JSON.parse(text);
     } catch (e) {
       if (!opts.onBadElement) throw new JsonStreamError(`element ${i}: ${(e as Error).message}`);
       opts.onBadElement(i, (e as Error).message);

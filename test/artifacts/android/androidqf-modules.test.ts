@@ -8,7 +8,7 @@ import { AndroidQF } from "../../../src/core/formats/androidqf.js";
 import type { Detection, RecordData, TimelineEvent } from "../../../src/core/types.js";
 import { DirectoryEvidence } from "../../../src/node/evidence-dir.js";
 import { NodeSqliteOpener } from "../../../src/node/sqlite.js";
-import { FIXTURES } from "../../helpers/scan.js";
+import { asJson, FIXTURES } from "../../helpers/scan.js";
 
 const AQF = FIXTURES + "mvt/androidqf";
 const EXPECTED = FIXTURES + "mvt/expected-mvt/androidqf";
@@ -40,7 +40,10 @@ async function scanFolder(dir: string) {
 describe("androidqf modules on the MVT fixture", () => {
   it("reads every artifact as MVT does", async () => {
     const r = await scanFolder(AQF);
-    expect(r.records.get("aqf_packages")).toEqual(expected("aqf_packages"));
+    // Written through our JSON writer: certificate serial numbers beyond 2^53 stay exact (BigInt).
+    expect(await asJson(r.records.get("aqf_packages"))).toEqual(expected("aqf_packages"));
+    const serial = (r.records.get("aqf_packages")![5].files as any)[0].certificate.SerialNumber;
+    expect(serial).toBe(955466096586930338769951715633687128507538251257n);
     expect(r.records.get("aqf_processes")).toEqual(expected("aqf_processes"));
     expect(r.records.get("aqf_get_prop")).toEqual(expected("aqf_get_prop"));
     expect(r.records.get("aqf_files")).toEqual(expected("aqf_files"));

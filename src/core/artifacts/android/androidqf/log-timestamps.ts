@@ -3,7 +3,7 @@
 // only keep the DOS time the zip tool stored, a local time without zone, shown as is (as MVT does).
 
 import { artifact } from "../../module.js";
-import { isoFromUnixMs } from "../../../util/time.js";
+import { androidqfOf } from "../../../formats/androidqf.js";
 
 export const aqfLogTimestamps = artifact({
   id: "aqf_log_timestamps",
@@ -12,14 +12,14 @@ export const aqfLogTimestamps = artifact({
   description: "Modification times of the log files in logs/",
   sources: [{ pathLike: "logs/%" }],
   async *records(ctx) {
+    const collection = androidqfOf(ctx.acquisition);
     for await (const file of ctx.files()) {
-      const st = await ctx.evidence.stat(file.path);
-      const mtime = st?.mtime;
-      if (mtime === undefined) {
-        ctx.gap(file, "the evidence does not record its modification time");
+      const modified = await collection.modifiedTime(file.path);
+      if (modified === null) {
+        ctx.gap(file, "the evidence does not record a valid modification time for it");
         continue;
       }
-      yield { path: file.path, modified_time: isoFromUnixMs(mtime) };
+      yield { path: file.path, modified_time: modified };
     }
   },
   time: (r) => r.modified_time as string | null,

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { chunksOf, jsonElements, JsonStreamError } from "../../src/core/formats/json-stream.js";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+async function all(text: string | Uint8Array, chunk = 1 << 16, opts = {}): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const v of jsonElements(chunksOf(typeof text === "string" ? enc(text) : text, chunk), opts)) out.push(v);
+  return out;
+}
+
+const TRICKY = [
+  { path: "/a/{weird}[name]", n: 1, nested: { list: [1, [2, { x: "]" }]] } },
+  { path: 'quote " and \\ backslash \\"}', mode: "-rwx", e: "" },
+  { path: "ünïcødé ✓ 😀", size: 0 },
+];
+
+describe("jsonElements", () => {
+  it("reads a one-line JSON array, a pretty-printed one and NDJSON alike", async () => {
+    expect(await all(JSON.stringify(TRICKY))).toEqual(TRICKY);
+    expect(await all(JSON.stringify(TRICKY, null, 4))).toEqual(TRICKY);
+    expect(await all(TRICKY.map((t) => JSON.stringify(t)).join("\n") + "\n")).toEqual(TRICKY);
+    expect(await all(TRICKY.map((t) => JSON.stringify(t)).join("\r\n"))).toEqual(TRICKY);
+  });
+
+  it("gives the same elements whatever the chunk boundaries (inside strings, escapes, multi-byte characters)", async () => {
+    const bytes = enc(JSON.stringify(TRICKY));
+    for (let size = 1; size <= 17; size++) expect(await all(bytes, size)).toEqual(TRICKY);
+    const nd = enc(TRICKY.map((t) => JSON.stringify(t)).join("\n"));
+    for (let size = 1; size <= 9; size++) expect(await all(nd, size)).toEqual(TRICKY);
+  });
+
+  it("reads arrays of scalars (root_binaries.json, mounts.json)", async () => {
+    expect(await all('[\n  "/system/bin/su",\n  "/a,b]c"\n]')).toEqual(["/system/bin/su", "/a,b]c"]);
+    expect(await all("[1, 2.5, true, null, -3]", 2)).toEqual([1, 2.5, true, null, -3]);
+    expect(await all("[]")).toEqual([]);
+    expect(await all("")).toEqual([]);
+  });
+
+  it("reports a truncated array after yielding every complete element", async () => {
+    const text = JSON.stringify(TRICKY);
+    const got: unknown[] = [];
+    const err = await (async () => {
+      try {
+        for await (const v of jsonElements(chunksOf(enc(text.slice(0, text.length - 10)), 7))) got.push(v);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(JsonStreamError);
+    expect(String(err)).toMatch(/ends inside element 2/);
+    expect(got).toEqual(TRICKY.slice(0, 2));
+    await expect(all('[{"a":1}')).rejects.toThrow(/before the closing '\]' after 1 elements/);
+  });
+
+  it("skips elements that do not parse when asked to, and names them", async () => {
+    const bad: string[] = [];
+    const got = await all('{"a":1}\n{"b":2,,}\n{"c":3}\n', 5, { onBadElement: (i: number, r: string) => bad.push(`${i}: ${r}`) });
+    expect(got).toEqual([{ a: 1 }, { c: 3 }]);
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/^1: /);
+    await expect(all('[{"a":1},{"b":,}]')).rejects.toThrow(/element 1/);
+  });
+
+  it("refuses an element over the size bound instead of buffering it", async () => {
+    const big = JSON.stringify([{ a: "x".repeat(5000) }]);
+    await expect(all(big, 512, { maxElementChars: 1000 })).rejects.toThrow(/larger than 1000 characters/);
+    const unterminated = '["' + "y".repeat(5000);
+    await expect(all(unterminated, 512, { maxElementChars: 1000 })).rejects.toThrow(/larger than 1000/);
+  });
+
+  it("refuses content after the closing bracket", async () => {
+    await expect(all('[{"a":1}] {"b":2}')).rejects.toThrow(/after the closing/);
+  });
+});
+
+describe("parseKeepingBigIntegers", () => {
+  it("keeps integers beyond 2^53 exact as BigInt, leaves strings and small numbers alone", async () => {
+    const text = '{"SerialNumber": 955466096586930338769951715633687128507538251257, "n": 1277507236, "s": "12345678901234567890", "f": 1.5e300, "neg": -9007199254740993}';
+    const got = (await all(`[${text}]`))[0] as Record<string, unknown>;
+    expect(got.SerialNumber).toBe(955466096586930338769951715633687128507538251257n);
+    expect(got.n).toBe(1277507236);
+    expect(got.s).toBe("12345678901234567890");
+    expect(got.f).toBe(1.5e300);
+    expect(got.neg).toBe(-9007199254740993n);
+  });
+});
