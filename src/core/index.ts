@@ -20,3 +20,6 @@ export { Keybag, UnlockedKeybag, KeybagError, WrongPasswordError, derivedKeyFile
 export { DecryptingBackupEvidence, decryptCbcStream, encryptedFileRecord, type EncryptedFileRecord } from "./formats/ios-decrypt.js";
 export * from "./formats/gzip.js";
 export * from "./formats/tar.js";
+export * from "./formats/byte-source.js";
+export * from "./formats/zip.js";
+export * from "./util/sha256.js";

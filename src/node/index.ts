@@ -10,3 +10,4 @@ export * from "./check-iocs.js";
 export * from "./backup-crypto.js";
 export * from "./backup-key.js";
 export * from "./decrypt-backup.js";
+export * from "./file-source.js";
