@@ -10,6 +10,7 @@ import { addBackupKeyOptions, backupKeyInput } from "./backup-key-options.js";
 import { addDecryptBackupCommand } from "./decrypt-backup.js";
 import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
+import { androidBackupCheck } from "../node/check-android-backup.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
 import { updateIndicators } from "../node/iocs-update.js";
@@ -35,6 +36,14 @@ export function buildProgram(): Command {
     spec: (o) => iosBackupCheck(backupKeyInput(o)),
   });
   addDecryptBackupCommand(program);
+
+  addCheckCommand(program, {
+    name: "check-android-backup",
+    description: "Scan an Android backup (.ab, from adb backup or androidqf); encrypted backups need their password.",
+    argument: ["backup", "the .ab file"],
+    options: (cmd) => cmd.option("--password <password>", "password of an encrypted backup (else $SPYSCOPE_BACKUP_PASSWORD, else a prompt on a terminal)"),
+    spec: (o) => androidBackupCheck({ password: o.password }),
+  });
 
   program
     .command("check-iocs")

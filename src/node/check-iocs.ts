@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import path from "node:path";
 import { emptyCounts, RecordProcessor, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
 import { ALL_MODULES } from "../core/artifacts/index.js";
+import type { ArtifactModule } from "../core/artifacts/module.js";
 import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators } from "./iocs.js";
@@ -41,6 +42,22 @@ export async function* readRecords(file: string): AsyncIterable<RecordData> {
   }
 }
 
+/** The module whose records a <id>.json holds when several platforms share the stem (e.g. "sms"): the one
+ *  that claims the first record, else the one that claims nothing. */
+export async function moduleForFile(candidates: ArtifactModule<any>[], file: string): Promise<ArtifactModule<any>> {
+  if (candidates.length === 1) return candidates[0];
+  let first: RecordData | undefined;
+  try {
+    for await (const r of readRecords(file)) {
+      first = r;
+      break;
+    }
+  } catch {
+    /* unreadable: the scan of the file reports it */
+  }
+  return (first && candidates.find((m) => m.claims?.(first!))) ?? candidates.find((m) => !m.claims) ?? candidates[0];
+}
+
 export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?: string }): Promise<CheckResult> {
   if (!existsSync(opts.dir)) throw new Error(`${opts.dir}: no such output folder`);
   const iocs = await loadIndicators(opts.iocs);
@@ -48,9 +65,14 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   const out = new OutputFolder(outDir, { records: false, timeline: false });
   const t0 = performance.now();
   const summary: ScanSummary = { coverage: [], counts: emptyCounts(), detections: [], records: 0, ms: 0 };
-  for (const module of ALL_MODULES) {
-    const file = path.join(opts.dir, `${module.id}.json`);
-    if (!existsSync(file) || module.output === "object" || !module.observables) continue;
+  const seen = new Set<string>();
+  for (const candidate of ALL_MODULES) {
+    if (seen.has(candidate.id)) continue;
+    seen.add(candidate.id);
+    const file = path.join(opts.dir, `${candidate.id}.json`);
+    if (!existsSync(file)) continue;
+    const module = await moduleForFile(ALL_MODULES.filter((m) => m.id === candidate.id), file);
+    if (module.output === "object" || !module.observables) continue;
     const t = performance.now();
     const proc = new RecordProcessor(
       module,

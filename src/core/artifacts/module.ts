@@ -68,6 +68,9 @@ export interface ArtifactModule<R extends RecordData = RecordData> {
   output?: "list" | "object";
   /** Indicator-free heuristics; a fresh analyzer per scan. */
   analyzer?(): Analyzer<R>;
+  /** When modules of several platforms share an output stem (iOS and Android "sms"): does a record read
+   *  back from <id>.json come from this module? check-iocs picks the module with it. */
+  claims?(record: RecordData): boolean;
 }
 
 /** Identity helper that types a module declaration. */
