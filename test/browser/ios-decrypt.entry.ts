@@ -69,7 +69,7 @@ export async function runInBrowser(input: BrowserInput) {
 
   const backup = await IosBackup.open(evidence, sqlite, { unlock: passwordUnlock(input.password), crypto });
   const sms = await backup.evidence.read(input.smsPath);
-  const smsSha256 = toHex(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", sms)));
+  const smsSha256 = toHex(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new Uint8Array(sms))));
   const detections: string[] = [];
   const summary = await scan({
     acquisition: backup,
