@@ -168,6 +168,25 @@ export class AndroidQF implements Acquisition {
     return this.clock;
   }
 
+  /** When androidqf ran (acquisition.json "completed", else "started"), ms since 1970; null when unknown. */
+  acquisitionTime(): Promise<number | null> {
+    this.acquired ??= (async () => {
+      try {
+        if (!(await this.evidence.stat("acquisition.json"))) return null;
+        const meta = JSON.parse(new TextDecoder().decode(await this.evidence.read("acquisition.json", { maxBytes: 1024 * 1024 })));
+        for (const key of ["completed", "started"]) {
+          const t = typeof meta?.[key] === "string" ? Date.parse(meta[key]) : NaN;
+          if (Number.isFinite(t) && t > 0) return t;
+        }
+      } catch (e) {
+        this.problems.push(`acquisition.json: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return null;
+    })();
+    return this.acquired;
+  }
+  private acquired: Promise<number | null> | null = null;
+
   /** Modification time of a collection file in MVT's format: the file's mtime (UTC) in a folder, the stored
    *  DOS time (local, no zone) in a zip; null when the evidence does not keep one. */
   async modifiedTime(path: string): Promise<string | null> {

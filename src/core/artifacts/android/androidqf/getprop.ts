@@ -3,7 +3,7 @@
 
 import { artifact } from "../../module.js";
 import type { Emit, RecordData } from "../../../types.js";
-import { parseGetprop } from "../../../formats/androidqf.js";
+import { androidqfOf, parseGetprop } from "../../../formats/androidqf.js";
 import { readText } from "./common.js";
 
 /** MVT's threshold: 6 × 31 days. */
@@ -17,15 +17,23 @@ export function patchAgeDays(patch: string, now: number): number | null {
   return Number.isNaN(t) ? null : (now - t) / 86_400_000;
 }
 
+/** When the collection was made, carried by the security-patch record (a symbol: never written out). */
+export const ACQUIRED_AT = Symbol("acquiredAt");
+
+/** The patch age is measured at acquisition time when the collection says when that was (acquisition.json),
+ *  else now, as MVT does: an old collection is judged by the phone's state when it was taken. */
 export function checkPatchLevel(r: RecordData, emit: Emit, now = Date.now()): void {
   if (r.name !== "ro.build.version.security_patch") return;
-  const age = patchAgeDays(String(r.value), now);
+  const acquired = (r as Record<symbol, unknown>)[ACQUIRED_AT];
+  const at = typeof acquired === "number" ? acquired : now;
+  const age = patchAgeDays(String(r.value), at);
   if (age === null || age <= PATCH_AGE_DAYS) return;
+  const when = typeof acquired === "number" ? `when the collection was made (${new Date(acquired).toISOString().slice(0, 10)})` : "";
   emit({
     level: "medium",
     heuristic: "aqf_get_prop.old_security_patch",
     message:
-      `This phone has not received security updates for more than six months (last update: ${r.value}). ` +
+      `This phone has not received security updates for more than six months${when ? ` ${when}` : ""} (last update: ${r.value}). ` +
       `Install the latest system update, or replace the phone if it gets no more updates: known exploits work on it.`,
     record: r,
   });
@@ -38,9 +46,14 @@ export const aqfGetProp = artifact({
   description: "System properties: build, security patch level, time zone… (getprop.txt)",
   sources: [{ rootPath: "getprop.txt" }],
   async *records(ctx) {
+    const acquired = ctx.acquisition.kind === "androidqf" ? await androidqfOf(ctx.acquisition).acquisitionTime() : null;
     for await (const file of ctx.files()) {
       const text = await readText(ctx, file);
-      if (text !== null) yield* parseGetprop(text);
+      if (text === null) continue;
+      for (const r of parseGetprop(text)) {
+        if (acquired !== null && r.name === "ro.build.version.security_patch") (r as Record<symbol, unknown>)[ACQUIRED_AT] = acquired;
+        yield r;
+      }
     }
   },
   *observables(r) {
