@@ -89,7 +89,7 @@ describe("check-backup on MVT's iOS backup fixture", () => {
     expect(info.input_files["3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"]).toBe(before.get("3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"));
     expect(info.input_files["Manifest.db"]).toBe(before.get("Manifest.db"));
     expect(info.coverage.ran).toContain("sms");
-    expect(info.coverage.modules.length).toBe(28);
+    expect(info.coverage.modules.length).toBe(29);
     expect(info.date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
   });
 });

@@ -52,7 +52,7 @@ describe("corrupt and missing artifacts", () => {
     expect(r.coverage.get("datausage")!.status).toBe("ran");
     expect(r.records.get("datausage")!.length).toBe(42);
     expect(r.records.get("whatsapp")!.length).toBe(6);
-    expect(r.summary.coverage.length).toBe(28);
+    expect(r.summary.coverage.length).toBe(29);
   });
 
   it("with an empty Manifest.db, modules that need it fail with the reason and backup_info still runs", async () => {

@@ -29,6 +29,7 @@ import { shortcuts } from "./shortcuts.js";
 import { applications } from "./applications.js";
 import { calendar } from "./calendar.js";
 import { globalPreferences } from "./global-preferences.js";
+import { iosExposure } from "./exposure.js";
 
 export const IOS_BACKUP_MODULES: ArtifactModule<any>[] = [
   backupInfo,
@@ -59,4 +60,5 @@ export const IOS_BACKUP_MODULES: ArtifactModule<any>[] = [
   applications,
   calendar,
   globalPreferences,
+  iosExposure,
 ];

@@ -1,0 +1,84 @@
+// Exposure of an iOS device to spyware-exploited vulnerabilities: the iOS version and build (Info.plist
+// Product Version / Build Version), app versions (Info.plist Applications → iTunesMetadata; apps named only in
+// "Installed Applications" are reported with an unknown version) and Lockdown Mode (.GlobalPreferences.plist
+// LDMGlobalEnabled), checked against the curated table (core/analysis/exposure.ts).
+
+import { artifact, type ModuleContext } from "../module.js";
+import { parsePlist } from "../../formats/plist.js";
+import { assessExposure, type ExposureFacts } from "../../analysis/exposure.js";
+import { exposureAnalyzer, exposureClaims, exposureRecords, type ExposureRecord } from "../exposure-records.js";
+import { pyTruthy } from "./global-preferences.js";
+
+const INFO_PLIST = { rootPath: "Info.plist" };
+const GLOBAL_PREFERENCES = { domain: "HomeDomain", path: "Library/Preferences/.GlobalPreferences.plist" };
+
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
+
+/** Version and name of one app from its iTunesMetadata (a plist stored as data inside Info.plist). */
+function appFromMetadata(ctx: ModuleContext, filePath: string, id: string, app: unknown): ExposureFacts["apps"][number] {
+  const meta = isDict(app) ? app.iTunesMetadata : undefined;
+  if (!(meta instanceof Uint8Array)) return { id, version: null };
+  try {
+    const m = parsePlist(meta);
+    if (!isDict(m)) throw new Error("iTunesMetadata is not a dictionary");
+    return { id, name: str(m.itemName), version: str(m.bundleShortVersionString) ?? str(m.bundleVersion) };
+  } catch (e) {
+    ctx.gap(`${filePath}:Applications/${id}/iTunesMetadata`, e instanceof Error ? e.message : String(e));
+    return { id, version: null };
+  }
+}
+
+async function lockdownMode(ctx: ModuleContext): Promise<boolean | null> {
+  for await (const { value } of ctx.plists([GLOBAL_PREFERENCES])) {
+    if (isDict(value) && Object.prototype.hasOwnProperty.call(value, "LDMGlobalEnabled")) return pyTruthy(value.LDMGlobalEnabled);
+  }
+  return null;
+}
+
+export async function iosExposureFacts(ctx: ModuleContext): Promise<ExposureFacts | null> {
+  for await (const { file, value } of ctx.plists([INFO_PLIST])) {
+    if (!isDict(value)) {
+      ctx.gap(file, "Info.plist does not hold a dictionary");
+      continue;
+    }
+    const productType = str(value["Product Type"]);
+    const apps = new Map<string, ExposureFacts["apps"][number]>();
+    if (isDict(value.Applications)) {
+      for (const [id, app] of Object.entries(value.Applications)) apps.set(id, appFromMetadata(ctx, file.path, id, app));
+    }
+    if (Array.isArray(value["Installed Applications"])) {
+      for (const id of value["Installed Applications"]) if (typeof id === "string" && !apps.has(id)) apps.set(id, { id, version: null });
+    }
+    const lockdown = await lockdownMode(ctx);
+    return {
+      platform: "ios",
+      os: {
+        name: productType?.startsWith("iPad") ? "iPadOS" : "iOS",
+        version: str(value["Product Version"]),
+        build: str(value["Build Version"]),
+        model: productType,
+      },
+      apps: [...apps.values()],
+      lockdownMode: lockdown,
+      sources: ["Info.plist", ...(lockdown === null ? [] : ["HomeDomain/Library/Preferences/.GlobalPreferences.plist"])],
+    };
+  }
+  return null;
+}
+
+export const iosExposure = artifact<ExposureRecord>({
+  id: "exposure",
+  platform: "ios",
+  timelineName: "Exposure",
+  description: "iOS and app versions still open to spyware-exploited vulnerabilities, with the fix and Lockdown Mode state",
+  sources: [INFO_PLIST, GLOBAL_PREFERENCES],
+  async *records(ctx) {
+    const facts = await iosExposureFacts(ctx);
+    if (facts) yield* exposureRecords(assessExposure(facts));
+  },
+  analyzer: exposureAnalyzer,
+  claims: exposureClaims("ios"),
+});
