@@ -11,6 +11,7 @@ import { addDecryptBackupCommand } from "./decrypt-backup.js";
 import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
 import { androidBackupCheck } from "../node/check-android-backup.js";
+import { IOS_FS_CHECK } from "../node/check-fs.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
 import { updateIndicators } from "../node/iocs-update.js";
@@ -43,6 +44,13 @@ export function buildProgram(): Command {
     argument: ["backup", "the .ab file"],
     options: (cmd) => cmd.option("--password <password>", "password of an encrypted backup (else $SPYSCOPE_BACKUP_PASSWORD, else a prompt on a terminal)"),
     spec: (o) => androidBackupCheck({ password: o.password }),
+  });
+
+  addCheckCommand(program, {
+    name: "check-fs",
+    description: "Scan a full iOS filesystem extraction, a folder or a .tar/.tar.gz of it (like mvt-ios check-fs).",
+    argument: ["dump", "folder holding private/var (or a tar of it)"],
+    spec: () => IOS_FS_CHECK,
   });
 
   program

@@ -13,6 +13,10 @@ export interface FileSpec {
   path?: string;
   pathLike?: string;
   rootPath?: string;
+  /** Filesystem dumps only: a glob from the dump root (`*` within one path component, `**` any depth, a
+   *  trailing `/` matches folders), used in place of the domain mapping. Backups ignore it, so a spec with
+   *  nothing but fsPath belongs to a module that only filesystem dumps run. */
+  fsPath?: string;
 }
 
 /** A file resolved inside an acquisition. */

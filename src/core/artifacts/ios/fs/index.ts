@@ -1,0 +1,33 @@
+// Modules of `check-fs`: the filesystem-only ones (MVT's FS_MODULES, in its order), then every backup module
+// that names its files by domain (they resolve through the domain → folder mapping of formats/ios-fs.ts).
+
+import type { ArtifactModule } from "../../module.js";
+import { IOS_BACKUP_MODULES } from "../index.js";
+import { analytics } from "./analytics.js";
+import { analyticsIosVersions } from "./analytics-ios-versions.js";
+import { cacheFiles } from "./cache-files.js";
+import { filesystem } from "./filesystem.js";
+import { iosVersionHistory } from "./ios-version-history.js";
+import { netusage } from "./netusage.js";
+import { safariFavicon } from "./safari-favicon.js";
+import { webkitIndexedDB } from "./webkit-indexeddb.js";
+import { webkitLocalStorage } from "./webkit-local-storage.js";
+import { webkitSafariViewService } from "./webkit-safari-view-service.js";
+
+export const IOS_FS_ONLY_MODULES: ArtifactModule<any>[] = [
+  cacheFiles,
+  filesystem,
+  netusage,
+  analytics,
+  analyticsIosVersions,
+  safariFavicon,
+  iosVersionHistory,
+  webkitIndexedDB,
+  webkitLocalStorage,
+  webkitSafariViewService,
+];
+
+/** A backup module runs on a dump unless all it reads are files at the root of a backup folder. */
+const readsDomainFiles = (m: ArtifactModule<any>) => m.sources.some((s) => s.rootPath === undefined || s.fsPath !== undefined);
+
+export const IOS_FS_MODULES: ArtifactModule<any>[] = [...IOS_FS_ONLY_MODULES, ...IOS_BACKUP_MODULES.filter(readsDomainFiles)];
