@@ -11,6 +11,7 @@ import { addDecryptBackupCommand } from "./decrypt-backup.js";
 import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
 import { androidBackupCheck } from "../node/check-android-backup.js";
+import { INTRUSION_LOGS_CHECK } from "../node/check-intrusion-logs.js";
 import { IOS_FS_CHECK } from "../node/check-fs.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
@@ -51,6 +52,13 @@ export function buildProgram(): Command {
     description: "Scan a full iOS filesystem extraction, a folder or a .tar/.tar.gz of it (like mvt-ios check-fs).",
     argument: ["dump", "folder holding private/var (or a tar of it)"],
     spec: () => IOS_FS_CHECK,
+  });
+
+  addCheckCommand(program, {
+    name: "check-intrusion-logs",
+    description: "Scan Android 16 Advanced Protection intrusion logs (like mvt-android check-intrusion-logs).",
+    argument: ["logs", "folder of exported NDJSON log files, their zip (nested zips are opened), or one log file"],
+    spec: () => INTRUSION_LOGS_CHECK,
   });
 
   program

@@ -5,6 +5,7 @@
 import type { Acquisition, FileRef, FileSpec } from "../artifacts/module.js";
 import { DEFAULT_MAX_READ, EvidenceError, type Evidence, type EvidenceStat } from "../evidence/evidence.js";
 import { AndroidBackupError, openAbStream, type AbHeader, type AbOpenOptions } from "./android-backup.js";
+import { specMatcher } from "./file-spec.js";
 import { readTar } from "./tar.js";
 
 export interface AndroidBackupOptions extends AbOpenOptions {
@@ -20,22 +21,6 @@ export interface AndroidBackupOptions extends AbOpenOptions {
 
 export const AB_MAX_ENTRY = 64 * 1024 * 1024;
 export const AB_MAX_KEPT = 512 * 1024 * 1024;
-
-/** SQL LIKE (% any run, _ one character) as a RegExp, as iOS FileSpecs use it. */
-export function likePattern(like: string): RegExp {
-  const re = like.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".");
-  return new RegExp(`^${re}$`, "s");
-}
-
-export function specMatcher(spec: FileSpec): (name: string) => boolean {
-  if (spec.path !== undefined) return (n) => n === spec.path;
-  if (spec.pathLike !== undefined) {
-    const re = likePattern(spec.pathLike);
-    return (n) => re.test(n);
-  }
-  if (spec.rootPath !== undefined) return (n) => n === spec.rootPath;
-  return () => false;
-}
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const d = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bytes as BufferSource));
