@@ -15,6 +15,7 @@ import { INTRUSION_LOGS_CHECK } from "../node/check-intrusion-logs.js";
 import { IOS_FS_CHECK } from "../node/check-fs.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
+import { SYSDIAGNOSE_CHECK } from "../node/check-sysdiagnose.js";
 import { updateIndicators } from "../node/iocs-update.js";
 import { generateIosBackup } from "../node/generate/ios-backup.js";
 import { VERSION } from "../node/version.js";
@@ -65,6 +66,13 @@ export function buildProgram(): Command {
     .command("check-iocs")
     .description("Re-match the records of an earlier output folder against (new) indicators and write the detections.")
     .argument("<folder>", "an output folder written by spyscope (or MVT)")
+  addCheckCommand(program, {
+    name: "check-sysdiagnose",
+    description: "Scan an iOS sysdiagnose: the .tar.gz itself (read in one pass, never extracted) or its extracted folder.",
+    argument: ["sysdiagnose", "sysdiagnose_….tar.gz, or the extracted sysdiagnose folder"],
+    spec: () => SYSDIAGNOSE_CHECK,
+  });
+
     .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators)", collect)
     .option("-o, --output <dir>", "where to write the new detections (default: <folder>/check-iocs)")
     .option("--json", "print the summary as JSON on stdout")
