@@ -12,6 +12,7 @@ import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
 import { androidBackupCheck } from "../node/check-android-backup.js";
 import { INTRUSION_LOGS_CHECK } from "../node/check-intrusion-logs.js";
+import { BUGREPORT_CHECK } from "../node/check-bugreport.js";
 import { IOS_FS_CHECK } from "../node/check-fs.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
@@ -46,6 +47,13 @@ export function buildProgram(): Command {
     argument: ["backup", "the .ab file"],
     options: (cmd) => cmd.option("--password <password>", "password of an encrypted backup (else $SPYSCOPE_BACKUP_PASSWORD, else a prompt on a terminal)"),
     spec: (o) => androidBackupCheck({ password: o.password }),
+  });
+
+  addCheckCommand(program, {
+    name: "check-bugreport",
+    description: "Scan an Android bugreport: the zip (read in place, never extracted) or its extracted folder (like mvt-android check-bugreport).",
+    argument: ["bugreport", "bugreport-….zip from adb bugreport, or the folder it was extracted to"],
+    spec: () => BUGREPORT_CHECK,
   });
 
   addCheckCommand(program, {

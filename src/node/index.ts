@@ -11,3 +11,4 @@ export * from "./backup-crypto.js";
 export * from "./backup-key.js";
 export * from "./decrypt-backup.js";
 export * from "./file-source.js";
+export * from "./check-bugreport.js";

@@ -1,0 +1,103 @@
+// `dumpsys appops`: per uid, per package, each operation's mode and its last Access / Reject times.
+//   Uid u0a104:
+//     Package org.mozilla.firefox:
+//       REQUEST_INSTALL_PACKAGES (allow):
+//           Access: [fg-s]2021-05-19 22:02:52.054 (-314d1h25m2s33ms)
+// Times are the phone's wall clock. Parsing starts at "  Uid 0:" and ends at the first blank line after it.
+
+import { LineParser } from "./lines.js";
+
+export interface AppopsEntry {
+  access: string;
+  type: string;
+  /** Device-local "YYYY-MM-DD HH:MM:SS.ffffff"; absent when the line's date does not parse. */
+  timestamp?: string;
+}
+
+export interface AppopsPermission {
+  name: string;
+  entries: AppopsEntry[];
+  access?: string;
+}
+
+export interface AppopsPackage {
+  package_name: string;
+  permissions: AppopsPermission[];
+  uid: string | null;
+  [k: string]: unknown;
+}
+
+const STAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,6})$/;
+
+/** "2021-05-19 22:02:52.054" → "2021-05-19 22:02:52.054000" (as Python's %f parse then isoformat). */
+export function appopsTime(s: string): string | undefined {
+  const m = STAMP.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, se, f] = m;
+  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +se > 59) return undefined;
+  return `${y}-${mo}-${d} ${h}:${mi}:${se}.${f.padEnd(6, "0")}`;
+}
+
+export class AppopsParser extends LineParser<AppopsPackage> {
+  private started = false;
+  private uid: string | null = null;
+  private pkg: AppopsPackage | null = null;
+  private perm: AppopsPermission | null = null;
+
+  private closePackage(): void {
+    if (this.pkg) {
+      if (this.perm) this.pkg.permissions.push(this.perm);
+      this.out.push(this.pkg);
+    }
+    this.pkg = null;
+    this.perm = null;
+  }
+
+  line(line: string): void {
+    if (!this.started) {
+      if (!line.startsWith("  Uid 0:")) return;
+      this.started = true;
+    }
+    if (line.startsWith("  Uid ")) {
+      this.uid = line.slice(6, -1);
+      this.closePackage();
+      return;
+    }
+    if (line.startsWith("    Package ")) {
+      this.closePackage();
+      this.pkg = { package_name: line.slice(12, -1), permissions: [], uid: this.uid };
+      return;
+    }
+    if (this.pkg && line.startsWith("      ") && line.length > 6 && line[6] !== " ") {
+      if (this.perm) this.pkg.permissions.push(this.perm);
+      const words = line.trim().split(/\s+/);
+      this.perm = { name: words[0], entries: [] };
+      if (words.length > 1) this.perm.access = words[1].slice(1, -2);
+      return;
+    }
+    if (line.startsWith("          ")) {
+      const access = line.split(":", 1)[0].trim();
+      if ((access === "Access" || access === "Reject") && this.perm) {
+        const open = line.indexOf("[");
+        const close = line.indexOf("]");
+        const paren = line.indexOf("(");
+        const entry: AppopsEntry = { access, type: open >= 0 && close >= 0 ? line.slice(open + 1, close) : "" };
+        const ts = appopsTime(line.slice(close + 1, paren >= 0 ? paren : undefined).trim());
+        if (ts) entry.timestamp = ts;
+        this.perm.entries.push(entry);
+      }
+    }
+    if (line.trim() === "") {
+      this.closePackage();
+      this.done = true;
+    }
+  }
+
+  override end(): void {
+    this.closePackage();
+  }
+}
+
+/** MVT's lists: an operation that lets an app install other apps, and the adb shell's own package. */
+export const RISKY_APPOPS = new Set(["REQUEST_INSTALL_PACKAGES"]);
+export const RISKY_APPOPS_PACKAGES = new Set(["com.android.shell"]);

@@ -1,0 +1,114 @@
+// Text of dumpsys / dumpstate output as batches of lines, and the sections MVT cuts from it: a service's
+// dump runs from its "DUMP OF SERVICE name:" line to the next dashed separator; system properties from
+// "------ SYSTEM PROPERTIES" to a "------" line. Streams stop reading as soon as their section ends, and never
+// hold more than one chunk of text plus the current batch.
+
+/** The separator dumpsys prints between services (78 dashes; a line that starts with it ends a section). */
+export const SECTION_DELIMITER = "-".repeat(78);
+
+/** Lines of UTF-8 text (invalid bytes replaced), in batches of one input chunk; "\r\n" and "\n" end lines. */
+export async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<string[]> {
+  const decoder = new TextDecoder("utf-8");
+  let carry = "";
+  for await (const chunk of chunks) {
+    const text = carry + decoder.decode(chunk, { stream: true });
+    const lines = text.split("\n");
+    carry = lines.pop()!;
+    if (lines.length) yield stripCR(lines);
+  }
+  const rest = carry + decoder.decode();
+  if (rest) yield stripCR([rest]);
+}
+
+function stripCR(lines: string[]): string[] {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+/** Lines of text already in memory (small files, tests), as one batch. */
+export function linesOf(text: string): string[] {
+  return stripCR(text.split("\n"));
+}
+
+/** Lines between a start line (trimmed equal to `start`) and the first line `isEnd` accepts; the first such
+ *  section only. Stops consuming the input once it ends. */
+export async function* cutSection(
+  batches: AsyncIterable<string[]>,
+  start: (trimmed: string) => boolean,
+  isEnd: (trimmed: string) => boolean,
+  seen?: { found: boolean },
+): AsyncIterable<string[]> {
+  let inside = false;
+  for await (const batch of batches) {
+    let from = 0;
+    if (!inside) {
+      const at = batch.findIndex((l) => start(l.trim()));
+      if (at < 0) continue;
+      inside = true;
+      if (seen) seen.found = true;
+      from = at + 1;
+    }
+    for (let i = from; i < batch.length; i++) {
+      if (isEnd(batch[i].trim())) {
+        if (i > from) yield batch.slice(from, i);
+        return;
+      }
+    }
+    if (from < batch.length) yield from === 0 ? batch : batch.slice(from);
+  }
+}
+
+/** The lines of one service's dump ("DUMP OF SERVICE <service>:"). */
+export function dumpsysSection(batches: AsyncIterable<string[]>, service: string, seen?: { found: boolean }): AsyncIterable<string[]> {
+  const header = `DUMP OF SERVICE ${service}:`;
+  return cutSection(batches, (l) => l === header, (l) => l.startsWith(SECTION_DELIMITER), seen);
+}
+
+/** The getprop lines of a dumpstate ("------ SYSTEM PROPERTIES …" up to a "------" line). */
+export function systemPropertiesSection(batches: AsyncIterable<string[]>, seen?: { found: boolean }): AsyncIterable<string[]> {
+  return cutSection(batches, (l) => l.startsWith("------ SYSTEM PROPERTIES"), (l) => l === "------", seen);
+}
+
+/** Line parsers are fed one line at a time and hand over finished records as they go. */
+export abstract class LineParser<R> {
+  protected out: R[] = [];
+  /** True once the parser has seen the end of what it reads (the caller may stop feeding). */
+  done = false;
+  abstract line(line: string): void;
+  end(): void {}
+  drain(): R[] {
+    const o = this.out;
+    this.out = [];
+    return o;
+  }
+}
+
+/** Feed batches of lines to a parser and yield its records as they finish. */
+export async function* parseBatches<R>(batches: AsyncIterable<string[]>, parser: LineParser<R>): AsyncIterable<R> {
+  for await (const batch of batches) {
+    for (const l of batch) {
+      parser.line(l);
+      if (parser.done) break;
+    }
+    yield* parser.drain();
+    if (parser.done) break;
+  }
+  parser.end();
+  yield* parser.drain();
+}
+
+/** Every record a parser makes of a text held in memory. */
+export function parseText<R>(text: string, parser: LineParser<R>): R[] {
+  const out: R[] = [];
+  for (const l of linesOf(text)) {
+    parser.line(l);
+    out.push(...parser.drain());
+    if (parser.done) break;
+  }
+  parser.end();
+  out.push(...parser.drain());
+  return out;
+}
