@@ -185,10 +185,10 @@ export function parseProtoTombstone(fileName: string, fileTimestamp: string, dat
   t.process_uptime = f.uint(20) ?? 0;
   const sig = f.message(10);
   t.signal_info = {
-    number: sig?.int32(1) ?? 0,
-    name: sig?.string(2) ?? "",
     code: sig?.int32(3) ?? 0,
     code_name: sig?.string(4) ?? "",
+    name: sig?.string(2) ?? "",
+    number: sig?.int32(1) ?? 0,
   };
   t.abort_message = str(f, 14) ?? "";
   t.causes = f.messages(15).map((c) => ({ human_readable: c.string(1) ?? "" }));
