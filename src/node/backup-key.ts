@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, realpathSync, writeSync 
 import path from "node:path";
 import type { BackupUnlock, IosBackup } from "../core/formats/ios-backup.js";
 import { EncryptedBackupError } from "../core/formats/ios-backup.js";
-import { derivedKeyFile, keyFromKeyFile, KeybagError } from "../core/formats/ios-keybag.js";
+import { derivedKeyFile, fromHex, keyFromKeyFile, KeybagError } from "../core/formats/ios-keybag.js";
 
 export const PASSWORD_ENV = "SPYSCOPE_BACKUP_PASSWORD";
 
@@ -36,13 +36,16 @@ export class BackupKeySource {
   readonly unlock: BackupUnlock = async (keybag, crypto) => {
     const { keyFile } = this.input;
     if (keyFile && existsSync(keyFile)) {
+      const text = readFileSync(keyFile, "utf8");
+      this.source = "key-file";
+      // MVT's key file (mvt-ios extract-key): the same derived key as 64 hex digits, without the keybag check.
+      if (/^\s*[0-9a-fA-F]{64}\s*$/.test(text)) return fromHex(text.trim());
       let parsed: unknown;
       try {
-        parsed = JSON.parse(readFileSync(keyFile, "utf8"));
+        parsed = JSON.parse(text);
       } catch (e) {
-        throw new KeybagError(`key file ${keyFile} is not readable JSON: ${e instanceof Error ? e.message : String(e)}`);
+        throw new KeybagError(`key file ${keyFile} is neither spyscope's JSON key file nor a 64-hex-digit key: ${e instanceof Error ? e.message : String(e)}`);
       }
-      this.source = "key-file";
       try {
         return keyFromKeyFile(parsed, keybag);
       } catch (e) {
@@ -52,6 +55,10 @@ export class BackupKeySource {
     if (keyFile) assertOutside(this.evidenceRoot, keyFile);
     const password = await this.password();
     this.derivedToSave = Boolean(keyFile);
+    if (this.source === "prompt") {
+      const n = (keybag.header.dpIterations ?? 0) + keybag.header.iterations;
+      process.stderr.write(`Deriving the backup key (PBKDF2, ${n.toLocaleString("en-US")} iterations; --key-file saves it for next time)…\n`);
+    }
     return keybag.deriveKey(password, crypto);
   };
 

@@ -205,6 +205,14 @@ describe("encrypted iOS backup", () => {
     expect(second.info.backup_encryption).toMatchObject({ key_source: "key-file", key_file_written: false });
     expect(second.summary.counts).toEqual(first.summary.counts);
 
+    // MVT's key file (64 hex digits of the same derived key) is accepted too.
+    const hexKey = path.join(base, "mvt.key");
+    writeFileSync(hexKey, Buffer.from(enc.derivedKey).toString("hex") + "\n");
+    const mvt = await runCheckBackup({ target: enc.dest, iocs: [STIX], modules: ["sms"] }, { keyFile: hexKey, env: {}, prompt: null });
+    expect(mvt.summary.counts).toEqual(first.summary.counts);
+    writeFileSync(hexKey, "00".repeat(32));
+    await expect(runCheckBackup({ target: enc.dest, iocs: [STIX] }, { keyFile: hexKey, prompt: null })).rejects.toThrow(WrongPasswordError);
+
     // A key file of another backup is refused with its reason; one inside the evidence is never written.
     const other = await encryptBackup({ source: plain.dir, dest: path.join(base, "enc-other"), password: PASSWORD, iterations: 10, dpIterations: 10 });
     await expect(runCheckBackup({ target: other.dest, iocs: [STIX] }, { keyFile, prompt: null })).rejects.toThrow(/is for another backup/);
