@@ -55,7 +55,7 @@ describe("check-sysdiagnose on the fixtures", () => {
     expect(fs[0]).toMatchObject({
       client: "/private/var/db/com.apple.xpc.roleaccountd.staging/fservernetd",
       uuid: "AAAA1111-B896-3E7F-A6CC-577F0A547BB1",
-      form: "ios26",
+      form: "list",
       delay: 1.26,
       file: "system_logs.logarchive/Extra/shutdown.0.log",
     });

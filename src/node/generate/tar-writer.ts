@@ -80,19 +80,28 @@ export function tarPadding(size: number): Uint8Array {
 
 export const TAR_END = new Uint8Array(1024);
 
-/** Blocks of one regular-file entry (pax header first when the name does not fit 100 bytes). */
-export function tarFile(name: string, data: Uint8Array, mtime = 0): Uint8Array[] {
-  const blocks: Uint8Array[] = [];
-  if (enc.encode(name).length > 100) {
-    const pax = paxBody({ path: name });
-    blocks.push(tarHeader({ name: "PaxHeader/long", size: pax.length, flag: "x", mtime }), pax, tarPadding(pax.length));
+/** Header blocks for a name: ustar name (+ prefix split at a "/" for up to 255 bytes), else a pax header first. */
+export function tarHeaders(f: TarHeaderFields): Uint8Array[] {
+  const bytes = enc.encode(f.name);
+  if (bytes.length <= 100) return [tarHeader(f)];
+  for (let i = f.name.length - 1; i > 0; i--) {
+    if (f.name[i] !== "/") continue;
+    const prefix = f.name.slice(0, i);
+    const rest = f.name.slice(i + 1);
+    if (enc.encode(prefix).length <= 155 && enc.encode(rest).length <= 100 && rest) return [tarHeader({ ...f, name: rest, prefix })];
+    if (enc.encode(rest).length > 100) break;
   }
-  blocks.push(tarHeader({ name, size: data.length, mtime }), data, tarPadding(data.length));
-  return blocks;
+  const pax = paxBody({ path: f.name });
+  return [tarHeader({ name: "PaxHeader/long", size: pax.length, flag: "x", mtime: f.mtime }), pax, tarPadding(pax.length), tarHeader(f)];
 }
 
-export function tarDirectory(name: string, mtime = 0): Uint8Array {
-  return tarHeader({ name: name.endsWith("/") ? name : name + "/", flag: "5", mtime });
+/** Blocks of one regular-file entry. */
+export function tarFile(name: string, data: Uint8Array, mtime = 0): Uint8Array[] {
+  return [...tarHeaders({ name, size: data.length, mtime }), data, tarPadding(data.length)];
+}
+
+export function tarDirectory(name: string, mtime = 0): Uint8Array[] {
+  return tarHeaders({ name: name.endsWith("/") ? name : name + "/", flag: "5", mtime });
 }
 
 export function concatBytes(parts: Uint8Array[]): Uint8Array {

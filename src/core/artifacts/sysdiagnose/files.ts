@@ -3,6 +3,13 @@
 
 import type { FileRef, FileSpec, ModuleContext } from "../module.js";
 import { SysdiagnoseAcquisition } from "../../formats/sysdiagnose.js";
+import { EvidenceError } from "../../evidence/evidence.js";
+
+/** An error's message without the file name the gap already carries. */
+function reason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return e instanceof EvidenceError && m.startsWith(`${e.path}: `) ? m.slice(e.path.length + 2) : m;
+}
 
 const MAX_TEXT = 32 * 1024 * 1024;
 
@@ -16,7 +23,7 @@ export async function* sysdiagnoseFiles(ctx: ModuleContext, specs?: FileSpec[]):
     try {
       bytes = acq ? await acq.content(file) : await ctx.evidence.read(file.path, { maxBytes: MAX_TEXT });
     } catch (e) {
-      ctx.gap(file, e instanceof Error ? e.message : String(e));
+      ctx.gap(file, reason(e));
       continue;
     }
     yield { file, bytes };

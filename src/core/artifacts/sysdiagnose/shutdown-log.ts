@@ -17,7 +17,7 @@ import { artifact, event, type FileSpec } from "../module.js";
 import type { Emit, Observable, RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
 import { baseName, fileName, sysdiagnoseFiles, text } from "./files.js";
-import { LocationCheck } from "./locations.js";
+import { LocationCheck, unusualLocation } from "./locations.js";
 
 export interface ShutdownRecord extends RecordData {
   /** Time of the shutdown (its SIGTERM line), MVT format; null when the log gives none (iOS 26 form). */
@@ -35,7 +35,8 @@ export interface ShutdownRecord extends RecordData {
   times_delayed: number;
   /** Shutdown number within the file, from 0. */
   shutdown: number;
-  form: "classic" | "one-line" | "sigterm" | "ios26";
+  /** "list": indented under "After Xs, these clients are still here:"; "bare": a client line outside such a list. */
+  form: "list" | "bare" | "one-line" | "sigterm";
   file: string;
   line: number;
 }
@@ -75,7 +76,7 @@ export function* shutdownRecords(content: string, file = "shutdown.log", stats?:
   let shutdown = 0;
   let delay: number | null = null;
   let times = 0;
-  let inIos26List = false;
+  let inList = false;
   let lastDelay: number | null = null;
 
   const close = (isodate: string | null): ShutdownRecord[] => {
@@ -91,8 +92,10 @@ export function* shutdownRecords(content: string, file = "shutdown.log", stats?:
     times = 0;
     return out;
   };
-  const wait = function* (seconds: number): Generator<ShutdownRecord> {
-    // Waits only grow within one shutdown: a smaller (or equal) one starts the next shutdown.
+  const wait = function* (seconds: number, oneLine = false): Generator<ShutdownRecord> {
+    // Waits only grow within one shutdown: a shorter one starts the next shutdown. One-line entries repeat
+    // the wait for each client, so there an equal wait is the same wait.
+    if (oneLine && seconds === lastDelay) return;
     if (lastDelay !== null && seconds <= lastDelay) yield* close(null);
     lastDelay = delay = seconds;
     times++;
@@ -111,18 +114,18 @@ export function* shutdownRecords(content: string, file = "shutdown.log", stats?:
     if ((m = LIST_HEADER.exec(line))) {
       st.recognized = true;
       yield* wait(Number(m[1]));
-      inIos26List = true;
+      inList = true;
       continue;
     }
     if ((m = CLIENT_LINE.exec(line))) {
       st.recognized = true;
-      add(m[2], m[3], inIos26List && m[1].length > 0 ? "ios26" : "classic", n);
+      add(m[2], m[3], inList && m[1].length > 0 ? "list" : "bare", n);
       continue;
     }
-    inIos26List = false;
+    inList = false;
     if ((m = ONE_LINE.exec(line))) {
       st.recognized = true;
-      yield* wait(Number(m[1]));
+      yield* wait(Number(m[1]), true);
       add(m[2], m[3], "one-line", n);
     } else if ((m = SIGTERM_CLIENT.exec(line))) {
       st.recognized = true;
@@ -171,13 +174,13 @@ export function shutdownAnalyzer(where = "shutdown.log", minShutdowns = 3) {
     onEnd(emit: Emit) {
       for (const [client, { shutdowns, first }] of shutdownsByClient) {
         if (shutdowns.size < minShutdowns) continue;
-        const system = SYSTEM_PREFIXES.some((p) => client.startsWith(p));
+        const system = SYSTEM_PREFIXES.some((p) => client.startsWith(p)) || !!unusualLocation(client)?.knownApple;
         emit({
           level: system ? "low" : "medium",
           message:
             `Process "${baseName(client)}" (${client}) delayed ${shutdowns.size} shutdowns: processes that keep holding up ` +
             `shutdown deserve a look (Kaspersky iShutdown)` +
-            (system ? "; it lives in an iOS system folder, where this is usually benign" : "; it is not in an iOS system folder: review it"),
+            (system ? "; it is an Apple component, for which this is usually benign" : "; it is not in an iOS system folder: review it"),
           record: { ...first, shutdowns: shutdowns.size },
           eventTime: first.isodate ?? undefined,
           heuristic: "delayed_shutdown",
