@@ -29,6 +29,7 @@ function isSpace(c: number): boolean {
 }
 
 /** A run of digits long enough to be an integer beyond 2^53 (certificate serial numbers, some ids). */
+const BIG_DIGIT_RUN = 16;
 const BIG_DIGITS = /\d{16}/;
 const BIG_MARK = "\u0000bigint:";
 
@@ -64,96 +65,143 @@ export function parseKeepingBigIntegers(text: string): unknown {
   return JSON.parse(out + text.slice(last), (_k, v) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
 }
 
-/** Every element of a JSON array, or every value of an NDJSON stream, in order. A file that ends inside
- *  an array or an element throws JsonStreamError after yielding every complete element before it. */
-export async function* jsonElements(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<unknown> {
-  const maxChars = opts.maxElementChars ?? DEFAULT_MAX_ELEMENT;
-  const decoder = new TextDecoder("utf-8");
-  let buf = "";
-  let pos = 0;
-  // mode: undetermined until the first non-space character; "array" when it is '['.
-  let mode: "unknown" | "array" | "lines" = "unknown";
-  let closed = false;
-  let index = 0;
-  // Scanner state for the element being cut.
-  let start = -1;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  // Whether the element in progress is a container ({…} or […]) or a bare scalar.
-  let container = false;
+/** Cuts a JSON array (`[…]`, any layout) or NDJSON text into elements as text arrives, and parses each one.
+ *  Synchronous, so callers pay one async step per chunk rather than per element. */
+export class JsonElementScanner {
+  private readonly maxChars: number;
+  private buf = "";
+  private pos = 0;
+  /** Undetermined until the first non-space character: "array" when it is '[', else one value per line. */
+  private mode: "unknown" | "array" | "lines" = "unknown";
+  private closed = false;
+  /** Elements cut so far (the index of the next one). */
+  index = 0;
+  // State of the element being cut (array mode).
+  private start = -1;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private container = false;
+  private digits = 0;
+  private big = false;
 
-  const parse = function* (text: string): Generator<unknown> {
-    const i = index++;
+  constructor(private readonly opts: JsonStreamOptions = {}) {
+    this.maxChars = opts.maxElementChars ?? DEFAULT_MAX_ELEMENT;
+  }
+
+  private parse(text: string, mayBeBig: boolean, out: unknown[]): void {
+    const i = this.index++;
     try {
-      yield BIG_DIGITS.test(text) ? parseKeepingBigIntegers(text) : JSON.parse(text);
+      out.push(mayBeBig ? parseKeepingBigIntegers(text) : JSON.parse(text));
     } catch (e) {
-      if (!opts.onBadElement) throw new JsonStreamError(`element ${i}: ${(e as Error).message}`);
-      opts.onBadElement(i, (e as Error).message);
+      if (!this.opts.onBadElement) throw new JsonStreamError(`element ${i}: ${(e as Error).message}`);
+      this.opts.onBadElement(i, (e as Error).message);
     }
-  };
+  }
 
-  const scan = function* (final: boolean): Generator<unknown> {
+  /** Feed decoded text; returns the elements it completed. */
+  push(text: string): unknown[] {
+    this.buf += text;
+    return this.scan(false);
+  }
+
+  /** End of input: the last elements, or JsonStreamError when the text stops inside an element or array. */
+  end(): unknown[] {
+    const out = this.scan(true);
+    if (this.start >= 0) throw new JsonStreamError(`the file ends inside element ${this.index} (truncated?)`);
+    if (this.mode === "array" && !this.closed) throw new JsonStreamError(`the file ends before the closing ']' after ${this.index} elements (truncated?)`);
+    return out;
+  }
+
+  private scan(final: boolean): unknown[] {
+    const out: unknown[] = [];
+    const buf = this.buf;
     const n = buf.length;
-    let i = pos;
+    let i = this.pos;
+    if (this.mode === "lines" && this.start >= 0) {
+      // A line that had no newline yet (the buffer holds it from 0).
+      if (buf.indexOf("\n", i) < 0 && !final) {
+        if (n > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
+        this.pos = n;
+        return out;
+      }
+      i = this.start;
+      this.start = -1;
+    }
     while (i < n) {
-      if (start < 0) {
-        // Between elements.
+      if (this.start < 0) {
         const c = buf.charCodeAt(i);
         if (isSpace(c)) {
           i++;
           continue;
         }
-        if (closed) throw new JsonStreamError(`unexpected content after the closing ']' at character ${i}`);
-        if (mode === "unknown") {
-          mode = c === OPEN_BRACKET ? "array" : "lines";
-          if (mode === "array") {
+        if (this.closed) throw new JsonStreamError(`unexpected content after the closing ']' at character ${i}`);
+        if (this.mode === "unknown") {
+          this.mode = c === OPEN_BRACKET ? "array" : "lines";
+          if (this.mode === "array") {
             i++;
             continue;
           }
         }
-        if (mode === "array") {
-          if (c === COMMA) {
-            i++;
-            continue;
+        if (this.mode === "lines") {
+          // NDJSON: a value never holds a raw newline, so a line is a value.
+          const nl = buf.indexOf("\n", i);
+          if (nl < 0 && !final) {
+            this.start = i;
+            break;
           }
-          if (c === CLOSE_BRACKET) {
-            closed = true;
-            i++;
-            continue;
-          }
+          const stop = nl < 0 ? n : nl;
+          if (stop - i > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
+          const line = buf.slice(i, stop).trimEnd();
+          if (line) this.parse(line, BIG_DIGITS.test(line), out);
+          i = stop + 1;
+          continue;
         }
-        start = i;
-        container = c === OPEN_BRACE || c === OPEN_BRACKET;
-        depth = 0;
-        inString = false;
-        escaped = false;
+        if (c === COMMA) {
+          i++;
+          continue;
+        }
+        if (c === CLOSE_BRACKET) {
+          this.closed = true;
+          i++;
+          continue;
+        }
+        this.start = i;
+        this.container = c === OPEN_BRACE || c === OPEN_BRACKET;
+        this.depth = 0;
+        this.inString = false;
+        this.escaped = false;
+        this.digits = 0;
+        this.big = false;
       }
-      if (container) {
-        // Cut a {…} or […]: only quotes, backslashes inside strings and brackets matter.
+      let inString = this.inString;
+      let escaped = this.escaped;
+      let depth = this.depth;
+      let digits = this.digits;
+      let done = false;
+      if (this.container) {
+        // Only quotes, backslashes inside strings, brackets and runs of digits matter.
         for (; i < n; i++) {
           const c = buf.charCodeAt(i);
           if (inString) {
             if (escaped) escaped = false;
             else if (c === BACKSLASH) escaped = true;
             else if (c === QUOTE) inString = false;
-          } else if (c === QUOTE) inString = true;
-          else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-          else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-            if (--depth === 0) {
+          } else if (c >= 48 && c <= 57) {
+            if (++digits >= BIG_DIGIT_RUN) this.big = true;
+          } else {
+            digits = 0;
+            if (c === QUOTE) inString = true;
+            else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+            else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
               i++;
+              done = true;
               break;
             }
           }
         }
-        if (depth === 0 && !inString) {
-          const text = buf.slice(start, i);
-          start = -1;
-          yield* parse(text);
-          continue;
-        }
       } else {
-        // A scalar (string, number, literal) ends at a separator outside a string.
+        // A scalar ends at a separator outside a string.
         for (; i < n; i++) {
           const c = buf.charCodeAt(i);
           if (inString) {
@@ -162,40 +210,61 @@ export async function* jsonElements(chunks: AsyncIterable<Uint8Array>, opts: Jso
             else if (c === QUOTE) inString = false;
             continue;
           }
-          if (c === QUOTE && i === start) {
+          if (c === QUOTE && i === this.start) {
             inString = true;
             continue;
           }
-          if (c === COMMA || c === CLOSE_BRACKET || c === 10 || c === 13 || (mode === "array" && isSpace(c))) break;
+          if (c === COMMA || c === CLOSE_BRACKET || isSpace(c)) {
+            done = true;
+            break;
+          }
         }
-        if (i < n || (final && !inString)) {
-          const text = buf.slice(start, i).trim();
-          start = -1;
-          yield* parse(text);
-          continue;
-        }
+        if (!done && final && !inString) done = true;
       }
-      if (i - start > maxChars) throw new JsonStreamError(`element ${index} is larger than ${maxChars} characters`);
+      this.inString = inString;
+      this.escaped = escaped;
+      this.depth = depth;
+      this.digits = digits;
+      if (done) {
+        const text = buf.slice(this.start, i);
+        this.start = -1;
+        this.parse(text, this.container ? this.big : BIG_DIGITS.test(text), out);
+        continue;
+      }
+      if (i - this.start > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
     }
     // Keep only the element in progress.
-    if (start >= 0) {
-      buf = buf.slice(start);
-      start = 0;
-      pos = buf.length;
+    if (this.start >= 0) {
+      this.buf = buf.slice(this.start);
+      this.pos = i - this.start;
+      this.start = 0;
     } else {
-      buf = "";
-      pos = 0;
+      this.buf = i < n ? buf.slice(i) : "";
+      this.pos = 0;
     }
-  };
-
-  for await (const chunk of chunks) {
-    buf += decoder.decode(chunk, { stream: true });
-    yield* scan(false);
+    return out;
   }
-  buf += decoder.decode();
-  yield* scan(true);
-  if (start >= 0) throw new JsonStreamError(`the file ends inside element ${index} (truncated?)`);
-  if ((mode as string) === "array" && !closed) throw new JsonStreamError(`the file ends before the closing ']' after ${index} elements (truncated?)`);
+}
+
+/** Elements of a JSON array or NDJSON stream, a batch per chunk of input (bounded memory: the largest element
+ *  plus one chunk). A file that ends inside an array or an element throws JsonStreamError after yielding
+ *  every complete element before it. */
+export async function* jsonBatches(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<unknown[]> {
+  const decoder = new TextDecoder("utf-8");
+  const scanner = new JsonElementScanner(opts);
+  for await (const chunk of chunks) {
+    const batch = scanner.push(decoder.decode(chunk, { stream: true }));
+    if (batch.length) yield batch;
+  }
+  const tail = scanner.push(decoder.decode());
+  if (tail.length) yield tail;
+  const last = scanner.end();
+  if (last.length) yield last;
+}
+
+/** Every element of a JSON array, or every value of an NDJSON stream, in order (see jsonBatches). */
+export async function* jsonElements(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<unknown> {
+  for await (const batch of jsonBatches(chunks, opts)) yield* batch;
 }
 
 /** Chunks of a byte array (for tests and for data already in memory). */

@@ -6,7 +6,7 @@
 import { artifact } from "../../module.js";
 import type { Emit, Observable, RecordData, TimelineEvent } from "../../../types.js";
 import { androidqfOf } from "../../../formats/androidqf.js";
-import { DeviceClock } from "../../../util/device-time.js";
+import { DeviceClock, isoFromSeconds } from "../../../util/device-time.js";
 import { jsonFile } from "./common.js";
 
 const TIME_FIELDS = ["access_time", "changed_time", "modified_time"] as const;
@@ -14,6 +14,9 @@ const TIME_FIELDS = ["access_time", "changed_time", "modified_time"] as const;
 /** Staging folder of exploits and rooting tools; androidqf's own collector runs from there too. */
 const SUSPICIOUS_PREFIX = "/data/local/tmp/";
 const COLLECTOR_PATHS = new Set(["/data/local/tmp/collector", "/data/local/tmp/androidqf"]);
+
+/** The UTC instants of a record's times as read (same order as TIME_FIELDS); a symbol, so never written. */
+const UTC_TIMES = Symbol("utcTimes");
 
 const clocks = new Map<string, DeviceClock>();
 function clockFor(tz: string): DeviceClock {
@@ -30,28 +33,29 @@ function isoSeconds(iso: string): number {
   );
 }
 
-const utcIso = (s: number) => {
-  const d = new Date(Math.round(s * 1000));
-  return d.toISOString().replace("T", " ").replace("Z", "000").slice(0, 26);
-};
-
-/** The timeline instant of a device-local time of a record (UTC when the record names no zone). */
-function utcOf(local: string, tz: unknown): string {
+/** The timeline instant of the device-local time in field `i` of a record: the instant read from files.json
+ *  when the record was just read, else the local time put back on UTC with the zone the record names. */
+function utcOf(r: RecordData, i: number, local: string): string {
+  const raw = (r as Record<symbol, unknown>)[UTC_TIMES] as (string | null)[] | undefined;
+  if (raw?.[i]) return raw[i]!;
+  const tz = r.timezone;
   if (typeof tz !== "string" || !tz) return local;
-  return utcIso(clockFor(tz).utcFromLocal(isoSeconds(local)));
+  return isoFromSeconds(clockFor(tz).utcFromLocal(isoSeconds(local))) ?? local;
 }
 
 export function fileTimeline(r: RecordData): TimelineEvent[] {
   const out: TimelineEvent[] = [];
-  const seen: string[] = [];
   const data = r.context ? `${r.path} (${r.context})` : String(r.path);
-  for (const f of TIME_FIELDS) {
-    const ts = r[f];
-    if (typeof ts !== "string" || !ts || seen.includes(ts)) continue;
-    seen.push(ts);
+  let prev1: unknown;
+  let prev2: unknown;
+  for (let i = 0; i < TIME_FIELDS.length; i++) {
+    const ts = r[TIME_FIELDS[i]];
+    if (typeof ts !== "string" || !ts || ts === prev1 || ts === prev2) continue;
+    if (i === 0) prev1 = ts;
+    else prev2 = ts;
     const macb =
       (ts === r.modified_time ? "M" : "-") + (ts === r.access_time ? "A" : "-") + (ts === r.changed_time ? "C" : "-") + "-";
-    out.push({ timestamp: utcOf(ts, r.timezone), module: "AQFFiles", event: macb, data });
+    out.push({ timestamp: utcOf(r, i, ts), module: "AQFFiles", event: macb, data });
   }
   return out;
 }
@@ -81,19 +85,27 @@ export const aqfFiles = artifact({
     const tz = clock.timezone;
     for await (const file of ctx.files()) {
       let skipped = 0;
-      for await (const entry of jsonFile(ctx, file)) {
-        if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
-          skipped++;
-          continue;
+      for await (const batch of jsonFile(ctx, file)) {
+        for (const entry of batch) {
+          if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+            skipped++;
+            continue;
+          }
+          const r = entry as RecordData;
+          let utc: (string | null)[] | null = null;
+          for (let i = 0; i < TIME_FIELDS.length; i++) {
+            const v = r[TIME_FIELDS[i]];
+            if (typeof v !== "number") continue;
+            r[TIME_FIELDS[i]] = clock.localIso(v) ?? v;
+            if (tz) (utc ??= [null, null, null])[i] = isoFromSeconds(v);
+          }
+          if (tz) {
+            // Names the zone, so the records can be put back on the real clock when read again.
+            r.timezone = tz;
+            if (utc) (r as Record<symbol, unknown>)[UTC_TIMES] = utc;
+          }
+          yield r;
         }
-        const r = entry as RecordData;
-        for (const f of TIME_FIELDS) {
-          const v = r[f];
-          if (typeof v === "number") r[f] = clock.localIso(v) ?? v;
-        }
-        // Lets the timeline put device-local times back on the real clock.
-        if (tz) r.timezone = tz;
-        yield r;
       }
       if (skipped) ctx.warn(`${file.path}: ${skipped} entries are not file objects and were skipped`);
     }

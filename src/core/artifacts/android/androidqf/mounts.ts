@@ -82,10 +82,12 @@ export const mounts = artifact({
   async *records(ctx) {
     for await (const file of ctx.files()) {
       let bad = 0;
-      for await (const line of jsonFile(ctx, file)) {
-        const r = typeof line === "string" ? parseMountLine(line) : null;
-        if (r) yield r;
-        else if (typeof line !== "string" || line.trim()) bad++;
+      for await (const batch of jsonFile(ctx, file)) {
+        for (const line of batch) {
+          const r = typeof line === "string" ? parseMountLine(line) : null;
+          if (r) yield r;
+          else if (typeof line !== "string" || line.trim()) bad++;
+        }
       }
       if (bad) ctx.warn(`${file.path}: ${bad} entries are not "DEVICE on MOUNTPOINT type FS (OPTIONS)" lines and were skipped`);
     }

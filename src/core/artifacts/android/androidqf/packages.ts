@@ -100,9 +100,11 @@ export const aqfPackages = artifact({
   async *records(ctx) {
     for await (const file of ctx.files()) {
       let skipped = 0;
-      for await (const p of jsonFile(ctx, file)) {
-        if (p && typeof p === "object" && !Array.isArray(p) && typeof (p as RecordData).name === "string") yield p as RecordData;
-        else skipped++;
+      for await (const batch of jsonFile(ctx, file)) {
+        for (const p of batch) {
+          if (p && typeof p === "object" && !Array.isArray(p) && typeof (p as RecordData).name === "string") yield p as RecordData;
+          else skipped++;
+        }
       }
       if (skipped) ctx.warn(`${file.path}: ${skipped} entries are not package objects and were skipped`);
     }

@@ -32,7 +32,7 @@ export const rootBinaries = artifact({
   sources: [{ rootPath: "root_binaries.json" }],
   async *records(ctx) {
     for await (const file of ctx.files()) {
-      for await (const p of jsonFile(ctx, file)) if (typeof p === "string" && p) yield rootBinaryRecord(p);
+      for await (const batch of jsonFile(ctx, file)) for (const p of batch) if (typeof p === "string" && p) yield rootBinaryRecord(p);
     }
   },
   *observables(r): Iterable<Observable> {
