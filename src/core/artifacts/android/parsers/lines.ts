@@ -67,9 +67,10 @@ export function dumpsysSection(batches: AsyncIterable<string[]>, service: string
   return cutSection(batches, (l) => l === header, (l) => l.startsWith(SECTION_DELIMITER), seen);
 }
 
-/** The getprop lines of a dumpstate ("------ SYSTEM PROPERTIES …" up to a "------" line). */
+/** The getprop lines of a dumpstate ("------ SYSTEM PROPERTIES …" up to a "------" line, or the next
+ *  "------ … ------" banner: dumpstate closes the section with its duration line). */
 export function systemPropertiesSection(batches: AsyncIterable<string[]>, seen?: { found: boolean }): AsyncIterable<string[]> {
-  return cutSection(batches, (l) => l.startsWith("------ SYSTEM PROPERTIES"), (l) => l === "------", seen);
+  return cutSection(batches, (l) => l.startsWith("------ SYSTEM PROPERTIES"), (l) => l === "------" || l.startsWith("------ "), seen);
 }
 
 /** Line parsers are fed one line at a time and hand over finished records as they go. */
