@@ -12,11 +12,12 @@ import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
 import { androidBackupCheck } from "../node/check-android-backup.js";
 import { INTRUSION_LOGS_CHECK } from "../node/check-intrusion-logs.js";
+import { androidqfCheck } from "../node/check-androidqf.js";
 import { BUGREPORT_CHECK } from "../node/check-bugreport.js";
 import { IOS_FS_CHECK } from "../node/check-fs.js";
+import { SYSDIAGNOSE_CHECK } from "../node/check-sysdiagnose.js";
 import { runCheckIocs } from "../node/check-iocs.js";
 import { loadIndicators } from "../node/iocs.js";
-import { SYSDIAGNOSE_CHECK } from "../node/check-sysdiagnose.js";
 import { updateIndicators } from "../node/iocs-update.js";
 import { generateIosBackup } from "../node/generate/ios-backup.js";
 import { VERSION } from "../node/version.js";
@@ -57,10 +58,25 @@ export function buildProgram(): Command {
   });
 
   addCheckCommand(program, {
+    name: "check-androidqf",
+    description: "Scan an androidqf collection (folder or zip), with the backup.ab and bugreport.zip inside it.",
+    argument: ["collection", "androidqf collection folder, or its zip"],
+    options: (cmd) => cmd.option("--password <password>", "password of an encrypted backup.ab (else $SPYSCOPE_BACKUP_PASSWORD, else a prompt on a terminal)"),
+    spec: (o) => androidqfCheck({ password: o.password }),
+  });
+
+  addCheckCommand(program, {
     name: "check-fs",
     description: "Scan a full iOS filesystem extraction, a folder or a .tar/.tar.gz of it (like mvt-ios check-fs).",
     argument: ["dump", "folder holding private/var (or a tar of it)"],
     spec: () => IOS_FS_CHECK,
+  });
+
+  addCheckCommand(program, {
+    name: "check-sysdiagnose",
+    description: "Scan an iOS sysdiagnose: the .tar.gz itself (read in one pass, never extracted) or its extracted folder.",
+    argument: ["sysdiagnose", "sysdiagnose_….tar.gz, or the extracted sysdiagnose folder"],
+    spec: () => SYSDIAGNOSE_CHECK,
   });
 
   addCheckCommand(program, {
@@ -74,13 +90,6 @@ export function buildProgram(): Command {
     .command("check-iocs")
     .description("Re-match the records of an earlier output folder against (new) indicators and write the detections.")
     .argument("<folder>", "an output folder written by spyscope (or MVT)")
-  addCheckCommand(program, {
-    name: "check-sysdiagnose",
-    description: "Scan an iOS sysdiagnose: the .tar.gz itself (read in one pass, never extracted) or its extracted folder.",
-    argument: ["sysdiagnose", "sysdiagnose_….tar.gz, or the extracted sysdiagnose folder"],
-    spec: () => SYSDIAGNOSE_CHECK,
-  });
-
     .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators)", collect)
     .option("-o, --output <dir>", "where to write the new detections (default: <folder>/check-iocs)")
     .option("--json", "print the summary as JSON on stdout")

@@ -30,7 +30,18 @@ function isSpace(c: number): boolean {
 
 /** A run of digits long enough to be an integer beyond 2^53 (certificate serial numbers, some ids). */
 const BIG_DIGIT_RUN = 16;
-const BIG_DIGITS = /\d{16}/;
+
+/** Whether a text has BIG_DIGIT_RUN digits in a row (a plain loop: several times faster than /\d{16}/). */
+function hasLongDigitRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= BIG_DIGIT_RUN) return true;
+    } else run = 0;
+  }
+  return false;
+}
 const BIG_MARK = "\u0000bigint:";
 
 /** JSON.parse, except that integers beyond Number's exact range become BigInt (written back exactly by the
@@ -153,7 +164,7 @@ export class JsonElementScanner {
           const stop = nl < 0 ? n : nl;
           if (stop - i > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
           const line = buf.slice(i, stop).trimEnd();
-          if (line) this.parse(line, BIG_DIGITS.test(line), out);
+          if (line) this.parse(line, hasLongDigitRun(line), out);
           i = stop + 1;
           continue;
         }
@@ -228,7 +239,7 @@ export class JsonElementScanner {
       if (done) {
         const text = buf.slice(this.start, i);
         this.start = -1;
-        this.parse(text, this.container ? this.big : BIG_DIGITS.test(text), out);
+        this.parse(text, this.container ? this.big : hasLongDigitRun(text), out);
         continue;
       }
       if (i - this.start > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
