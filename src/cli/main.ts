@@ -8,6 +8,7 @@ import path from "node:path";
 import { iosBackupCheck, runCheckBackup } from "../node/check-backup.js";
 import { addBackupKeyOptions, backupKeyInput } from "./backup-key-options.js";
 import { addDecryptBackupCommand } from "./decrypt-backup.js";
+import { addExposureCommand } from "./exposure-command.js";
 import { EXIT } from "../node/run-check.js";
 import { addCheckCommand, fail, report } from "./check-command.js";
 import { androidBackupCheck } from "../node/check-android-backup.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     spec: (o) => iosBackupCheck(backupKeyInput(o)),
   });
   addDecryptBackupCommand(program);
+  addExposureCommand(program);
 
   addCheckCommand(program, {
     name: "check-android-backup",

@@ -2,6 +2,7 @@
 
 import type { ScanSummary } from "../core/analysis/engine.js";
 import { LEVEL_ORDER, MVT_LEVEL, type Level } from "../core/types.js";
+import { exposureJson, exposureRecordsOf, exposureSection } from "./exposure-text.js";
 
 export interface SummaryInput {
   target: string;
@@ -40,6 +41,7 @@ export function summaryJson(s: SummaryInput): Record<string, unknown> {
       .filter((d) => d.level !== "info")
       .slice(0, 100)
       .map((d) => ({ level: MVT_LEVEL[d.level], module: d.module, message: d.message })),
+    exposure: exposureJson(exposureRecordsOf(s.summary.detections)),
   };
 }
 
@@ -67,6 +69,7 @@ export function summaryText(s: SummaryInput): string {
   const shown = [...grouped].slice(0, 20);
   for (const [key, n] of shown) lines.push(`  ! ${key}${n > 1 ? ` (${n} records)` : ""}`);
   if (grouped.size > shown.length) lines.push(`  … and ${grouped.size - shown.length} more distinct alerts in alerts.json`);
+  lines.push(...exposureSection(exposureRecordsOf(summary.detections)));
   if (failed.length || gaps.length) {
     lines.push(`Coverage is incomplete — these could not be read:`);
     for (const c of failed) lines.push(`  - ${c.module}: ${c.reason}`);

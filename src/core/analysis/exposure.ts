@@ -228,7 +228,9 @@ function assessment(
 export function assessExposure(facts: ExposureFacts, data: ExposureData = EXPOSURE_DATA): ExposureReport {
   const products: ProductAssessment[] = [];
   const rowsOf = (id: string) => data.vulnerabilities.filter((r) => r.product === id);
-  for (const [id, product] of Object.entries(data.products)) {
+  // The OS first, then apps, each in the table's order.
+  const ordered = Object.entries(data.products).sort(([, a], [, b]) => (a.kind === b.kind ? 0 : a.kind === "os" ? -1 : 1));
+  for (const [id, product] of ordered) {
     if (product.platform !== facts.platform) continue;
     const rows = rowsOf(id);
     if (!rows.length) continue;
