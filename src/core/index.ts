@@ -23,5 +23,3 @@ export * from "./formats/tar.js";
 export * from "./formats/byte-source.js";
 export * from "./formats/zip.js";
 export * from "./util/sha256.js";
-export * from "./formats/ios-fs.js";
-export * from "./formats/tar-fs.js";

@@ -29,6 +29,8 @@ export interface IntrusionEvent {
   line: number;
 }
 
+const FIRST_KEY = /^\{\s*"((?:[^"\\]|\\.)*)"\s*:/;
+
 /** 53-bit string hash (cyrb53): a Set of numbers keeps de-duplication memory small on millions of events. */
 function hash53(s: string): number {
   let h1 = 0xdeadbeef;
@@ -53,54 +55,44 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-/** Split a byte stream into lines (UTF-8), bounding line length. Yields [line, lineNo] or [null, lineNo] for
- *  an over-long line (its bytes are dropped as they arrive). */
-export async function* lines(chunks: AsyncIterable<Uint8Array>, maxLine = MAX_LINE): AsyncIterable<[string | null, number]> {
+/** Split a byte stream into lines (UTF-8), in batches (one per input chunk, to keep per-line overhead low).
+ *  A line longer than `maxLine` characters comes back as null (its text is dropped as it arrives). */
+export async function* lineBatches(chunks: AsyncIterable<Uint8Array>, maxLine = MAX_LINE): AsyncIterable<(string | null)[]> {
   const decoder = new TextDecoder("utf-8");
-  let parts: Uint8Array[] = [];
-  let partLen = 0;
+  let partial = "";
   let tooLong = false;
-  let lineNo = 0;
-  const finish = (): [string | null, number] => {
-    lineNo++;
-    let text: string | null = null;
-    if (!tooLong) {
-      const buf = new Uint8Array(partLen);
-      let at = 0;
-      for (const p of parts) {
-        buf.set(p, at);
-        at += p.length;
-      }
-      text = decoder.decode(buf);
-    }
-    parts = [];
-    partLen = 0;
-    tooLong = false;
-    return [text, lineNo];
-  };
   for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    const batch: (string | null)[] = [];
     let start = 0;
     for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      const end = nl < 0 ? chunk.length : nl;
-      if (!tooLong) {
-        if (partLen + (end - start) > maxLine) {
-          tooLong = true;
-          parts = [];
-          partLen = 0;
-        } else if (end > start) {
-          parts.push(chunk.subarray(start, end));
-          partLen += end - start;
+      const nl = text.indexOf("\n", start);
+      if (nl < 0) {
+        if (!tooLong) {
+          if (partial.length + text.length - start > maxLine) {
+            tooLong = true;
+            partial = "";
+          } else partial += text.slice(start);
         }
+        break;
       }
-      if (nl < 0) break;
-      yield finish();
+      if (tooLong || partial.length + nl - start > maxLine) batch.push(null);
+      else batch.push(partial ? partial + text.slice(start, nl) : text.slice(start, nl));
+      partial = "";
+      tooLong = false;
       start = nl + 1;
     }
-    // Chunks may be reused by their producer: keep copies of a pending partial line.
-    parts = parts.map((p) => p.slice());
+    if (batch.length) yield batch;
   }
-  if (partLen > 0 || tooLong) yield finish();
+  const rest = decoder.decode();
+  if (tooLong) yield [null];
+  else if (partial || rest) yield [partial + rest];
+}
+
+/** Lines one by one with their 1-based numbers (see lineBatches). */
+export async function* lines(chunks: AsyncIterable<Uint8Array>, maxLine = MAX_LINE): AsyncIterable<[string | null, number]> {
+  let n = 0;
+  for await (const batch of lineBatches(chunks, maxLine)) for (const l of batch) yield [l, ++n];
 }
 
 /** Evidence over the outer target plus the nested zips opened inside it ("a.zip::b.zip::x.txt"). */
@@ -225,41 +217,56 @@ export class IntrusionLogs implements Acquisition {
   async *events(type: string, ctx: ModuleContext): AsyncIterable<IntrusionEvent> {
     const seen = new Set<number>();
     const counting = !this.typesCounted;
+    const quotedType = JSON.stringify(type);
     let duplicates = 0;
     for await (const file of ctx.files(INTRUSION_LOG_SOURCES)) {
       let bad = 0;
       let firstBad = 0;
       try {
-        for await (const [text, lineNo] of lines(this.evidence.stream(file.path))) {
-          if (text === null) {
-            bad++;
-            firstBad ||= lineNo;
-            continue;
-          }
-          const t = text.trim();
-          if (!t) continue;
-          let entry: unknown;
-          try {
-            entry = JSON.parse(t);
-          } catch {
-            entry = null;
-          }
-          if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
-            bad++;
-            firstBad ||= lineNo;
-            continue;
-          }
-          for (const [key, data] of Object.entries(entry as Record<string, unknown>)) {
-            if (!data || typeof data !== "object" || Array.isArray(data)) continue;
-            if (counting) this.typeCounts.set(key, (this.typeCounts.get(key) ?? 0) + 1);
-            if (key !== type) continue;
-            const fp = hash53(`${key}\u0000${canonicalJson(data)}`);
-            if (seen.has(fp)) {
-              duplicates++;
+        let lineNo = 0;
+        for await (const batch of lineBatches(this.evidence.stream(file.path))) {
+          for (const text of batch) {
+            lineNo++;
+            if (text === null) {
+              bad++;
+              firstBad ||= lineNo;
               continue;
             }
-            seen.add(fp);
-            yield { type: key, data: data as Record<string, unknown>, file: file.path, line: lineNo };
+            const t = text.trim();
+            if (!t) continue;
+            // After the first pass has validated and counted every line, lines of other types are skipped
+            // unparsed: exports write one event per line, its type the first key.
+            if (!counting) {
+              const firstKey = FIRST_KEY.exec(t)?.[1];
+              if (firstKey !== undefined && firstKey !== type && !t.includes(quotedType)) continue;
+            }
+            let entry: unknown;
+            try {
+              entry = JSON.parse(t);
+            } catch {
+              entry = null;
+            }
+            if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+              bad++;
+              firstBad ||= lineNo;
+              continue;
+            }
+            const keys = Object.keys(entry as object);
+            for (const key of keys) {
+              const data = (entry as Record<string, unknown>)[key];
+              if (!data || typeof data !== "object" || Array.isArray(data)) continue;
+              if (counting) this.typeCounts.set(key, (this.typeCounts.get(key) ?? 0) + 1);
+              if (key !== type) continue;
+              // A line repeated verbatim by the next rotated file has the same text; a line holding several
+              // events, or the same event written with another key order, is compared by canonical content.
+              const fp = keys.length === 1 && t.startsWith(`{"${key}":`) ? hash53(t) : hash53(`${key}\u0000${canonicalJson(data)}`);
+              if (seen.has(fp)) {
+                duplicates++;
+                continue;
+              }
+              seen.add(fp);
+              yield { type: key, data: data as Record<string, unknown>, file: file.path, line: lineNo };
+            }
           }
         }
       } catch (e) {

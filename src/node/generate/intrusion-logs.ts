@@ -112,6 +112,9 @@ export async function generateIntrusionLogs(opts: GenerateIntrusionLogsOptions):
   let previous: string[] = [];
   let duplicates = 0;
   const dayFiles: [string, string][] = [];
+  const files: string[] = [];
+  const zip = opts.zip ?? "none";
+  mkdirSync(opts.dir, { recursive: true });
   for (let d = 0; d < days; d++) {
     const out: string[] = previous.slice(-overlap);
     duplicates += out.length;
@@ -137,21 +140,18 @@ export async function generateIntrusionLogs(opts: GenerateIntrusionLogsOptions):
       }
     }
     const date = new Date((start + d * 86400) * 1000).toISOString().slice(0, 10);
-    dayFiles.push([`exported-events-${date}.txt`, out.join("\n") + "\n"]);
-    previous = out.slice(out.length - perDay);
+    const name = `exported-events-${date}.txt`;
+    // Day files go to disk as they are made, unless they are zipped at the end.
+    if (zip === "none") {
+      writeFileSync(path.join(opts.dir, name), out.join("\n") + "\n", { flag: "wx" });
+      files.push(name);
+    } else dayFiles.push([name, out.join("\n") + "\n"]);
+    previous = out.slice(out.length - Math.min(perDay, overlap));
   }
-  mkdirSync(opts.dir, { recursive: true });
-  const zip = opts.zip ?? "none";
   const mtime = new Date(start * 1000);
   const enc = (s: string) => new TextEncoder().encode(s);
   let target = opts.dir;
-  const files: string[] = [];
-  if (zip === "none") {
-    for (const [name, text] of dayFiles) {
-      writeFileSync(path.join(opts.dir, name), text, { flag: "wx" });
-      files.push(name);
-    }
-  } else {
+  if (zip !== "none") {
     const days = Object.fromEntries(dayFiles.map(([n, t]) => [`logs/${n}`, [enc(t), { mtime }] as [Uint8Array, { mtime: Date }]]));
     const inner = zipSync(days, { level: 6 });
     const outer = zip === "flat" ? inner : zipSync({ "intrusion-logs/export.zip": [inner, { mtime, level: 0 }], "README.md": [enc("export\n"), { mtime }] });
