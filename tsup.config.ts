@@ -9,6 +9,7 @@ export default defineConfig({
     "bench/indicators": "bench/indicators.ts",
     "bench/check-androidqf": "bench/check-androidqf.ts",
     "bench/decrypt-backup": "bench/decrypt-backup.ts",
+    "bench/check-android": "bench/check-android.ts",
     "bench/check-sysdiagnose": "bench/check-sysdiagnose.ts",
   },
   format: ["esm"],

@@ -1,13 +1,13 @@
 // A folder holding an iOS filesystem extraction, walked read-only without following symbolic links (a link
 // in a dump may point anywhere on the examiner's machine). Reads stay confined to the folder (DirectoryEvidence).
 
-import { lstatSync, readdirSync, type Stats } from "node:fs";
+import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
-import type { FsEntry, FsTreeEvidence } from "../core/formats/ios-fs.js";
+import type { FsEntry, FsTreeEvidence, WalkOptions } from "../core/formats/ios-fs.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { EvidenceError } from "../core/evidence/evidence.js";
 
-function typeOf(st: Stats): FsEntry["type"] {
+function typeOf(st: Stats | Dirent): FsEntry["type"] {
   return st.isFile() ? "file" : st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "other";
 }
 
@@ -15,7 +15,7 @@ function typeOf(st: Stats): FsEntry["type"] {
 const BATCH = 2048;
 
 export class FsDumpDirectory extends DirectoryEvidence implements FsTreeEvidence {
-  private readonly unreadable: string[] = [];
+  private readonly unreadable = new Set<string>();
 
   static override async open(root: string): Promise<FsDumpDirectory> {
     const base = await DirectoryEvidence.open(root);
@@ -23,7 +23,7 @@ export class FsDumpDirectory extends DirectoryEvidence implements FsTreeEvidence
   }
 
   problems(): string[] {
-    return this.unreadable;
+    return [...this.unreadable];
   }
 
   /** The folder a dump-relative folder lives in, or null when it leaves the dump or is absent. */
@@ -31,7 +31,7 @@ export class FsDumpDirectory extends DirectoryEvidence implements FsTreeEvidence
     try {
       return await this.resolve(rel);
     } catch (e) {
-      if (e instanceof EvidenceError) this.unreadable.push(`${rel}: ${e.message.slice(rel.length + 2)}`);
+      if (e instanceof EvidenceError) this.unreadable.add(`${rel}: ${e.message.slice(rel.length + 2)}`);
       return null;
     }
   }
@@ -46,7 +46,7 @@ export class FsDumpDirectory extends DirectoryEvidence implements FsTreeEvidence
     return { path: clean, type: typeOf(st), size: st.size, mtime: st.mtimeMs / 1000 };
   }
 
-  async *walk(dir = ""): AsyncIterable<FsEntry> {
+  async *walk(dir = "", opts: WalkOptions = {}): AsyncIterable<FsEntry> {
     const start = dir.replace(/^\/+|\/+$/g, "");
     const abs = await this.absFolder(start);
     if (!abs) return;
@@ -55,25 +55,33 @@ export class FsDumpDirectory extends DirectoryEvidence implements FsTreeEvidence
     let batch = 0;
     while (stack.length) {
       const [folderAbs, folderRel] = stack.pop()!;
-      let names: string[];
+      let dirents: Dirent[];
       try {
-        names = readdirSync(folderAbs).sort();
+        dirents = readdirSync(folderAbs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (e) {
         // The start folder may simply be absent; anything else below it is a gap.
         if (folderRel !== start || (e as NodeJS.ErrnoException).code !== "ENOENT") {
-          this.unreadable.push(`${folderRel || "."}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+          this.unreadable.add(`${folderRel || "."}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
         }
         continue;
       }
       const subfolders: [string, string][] = [];
-      for (const name of names) {
+      for (const d of dirents) {
+        const name = d.name;
         const a = path.join(folderAbs, name);
         const r = folderRel ? `${folderRel}/${name}` : name;
+        if (opts.names && typeOf(d) !== "other") {
+          // readdir's own types (never a followed link): no lstat per entry.
+          const e: FsEntry = { path: r, type: typeOf(d), size: 0, mtime: null };
+          yield e;
+          if (e.type === "directory") subfolders.push([a, r]);
+          continue;
+        }
         let st: Stats | undefined;
         try {
           st = lstatSync(a, { throwIfNoEntry: false });
         } catch (e) {
-          this.unreadable.push(`${r}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+          this.unreadable.add(`${r}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
           continue;
         }
         if (!st) continue;

@@ -82,6 +82,19 @@ describe("check-fs on a generated filesystem dump", () => {
     expect(history[0].isodate).toBe("2023-07-17 22:13:20.000000");
   });
 
+  it("reads shutdown.log with the sysdiagnose parser: the staging-folder client matched by path component", () => {
+    const process0 = gen.plant!.processes[0];
+    const d = byIndicator("shutdown_log", process0)!;
+    expect((d.record as any).client).toBe(gen.planted.shutdownClient);
+    expect((d.record as any).pid).toBe(4242);
+    expect((d.record as any).isodate).toBe("2023-10-31 22:13:20.000000");
+    const records = readJson(path.join(out, "shutdown_log.json"));
+    expect(records.length).toBe(7);
+    // nsurlsessiond held up all three shutdowns: an Apple binary, so low.
+    const delayed = hits("shutdown_log").find((x) => x.heuristic === "delayed_shutdown")!;
+    expect(delayed.level).toBe("low");
+  });
+
   it("reads netusage.sqlite: planted process matched, a bundle-less process without binary flagged, others not", () => {
     const [process0, process1] = gen.plant!.processes;
     expect(byIndicator("netusage", process0)).toBeTruthy();

@@ -17,11 +17,16 @@ export interface FsEntry {
   mtime: number | null;
 }
 
+export interface WalkOptions {
+  names?: boolean;
+}
+
 /** Evidence that can also be walked as a tree without following symbolic links. */
 export interface FsTreeEvidence extends Evidence {
   /** Every entry below `dir` ("" = the whole dump), depth first, parents before children. Symbolic links are
-   *  yielded as such and not descended into. Missing or unreadable folders yield nothing (see problems()). */
-  walk(dir?: string): AsyncIterable<FsEntry>;
+   *  yielded as such and not descended into. Missing or unreadable folders yield nothing (see problems()).
+   *  With `names` only names and types are needed: size and mtime may be left 0 / null (much faster on disk). */
+  walk(dir?: string, opts?: WalkOptions): AsyncIterable<FsEntry>;
   /** The entry at `path` without following a final symbolic link; null when absent. */
   entry(path: string): Promise<FsEntry | null>;
   /** Folders that could not be read during walks (coverage gaps). */
@@ -214,7 +219,7 @@ export class IosFilesystem implements Acquisition {
       const re = likeToRegExp(spec.pathLike);
       const exact = spec.path;
       const start = literalFolder(spec.pathLike, /[%_]/);
-      for await (const e of this.evidence.walk(join(root, start))) {
+      for await (const e of this.evidence.walk(join(root, start), { names: true })) {
         if (e.type !== "file") continue;
         const rel = e.path.slice(root.length + 1);
         if (!re.test(rel) || (exact !== undefined && rel !== exact) || seen.has(e.path)) continue;
@@ -245,7 +250,7 @@ export class IosFilesystem implements Acquisition {
   /** walk() below `dir`, skipping what lies deeper than `depth` components from the dump root. */
   private async *walkTo(dir: string, depth: number): AsyncIterable<FsEntry> {
     if (depth === Infinity) {
-      yield* this.evidence.walk(dir);
+      yield* this.evidence.walk(dir, { names: true });
       return;
     }
     // Bounded depth: list level by level instead of walking whole subtrees.
@@ -264,9 +269,31 @@ export class IosFilesystem implements Acquisition {
     }
   }
 
+  /** Files these specs resolve to, with the other files of their folders (-wal/-shm journals, a database a
+   *  module opens beside its main one): what an archive must extract before the modules run. Specs for every
+   *  path ("**") or for folders (a trailing "/") need the index only. */
+  async filesFor(specs: FileSpec[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const folders = new Set<string>();
+    for (const spec of specs) {
+      if (spec.fsPath === "**" || spec.fsPath?.endsWith("/")) continue;
+      for await (const ref of this.find(spec)) {
+        out.add(ref.path);
+        folders.add(ref.path.slice(0, Math.max(0, ref.path.lastIndexOf("/"))));
+      }
+    }
+    for (const folder of folders) {
+      for (const name of await this.evidence.list(folder)) {
+        const e = await this.evidence.entry(join(folder, name));
+        if (e?.type === "file") out.add(e.path);
+      }
+    }
+    return out;
+  }
+
   /** Every entry of the dump (the filesystem module's input). */
-  walk(): AsyncIterable<FsEntry> {
-    return this.evidence.walk("");
+  walk(opts?: WalkOptions): AsyncIterable<FsEntry> {
+    return this.evidence.walk("", opts);
   }
 
   close(): void {}

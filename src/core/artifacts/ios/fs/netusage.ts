@@ -36,7 +36,7 @@ export const netusage = artifact<DataUsageRecord>({
     }
     if (wanted.size && ctx.acquisition instanceof IosFilesystem) {
       for (const list of wanted.values()) for (const r of list) r[BINARY] = "";
-      for await (const e of ctx.acquisition.walk()) {
+      for await (const e of ctx.acquisition.walk({ names: true })) {
         if (e.type !== "file") continue;
         const list = wanted.get(e.path.slice(e.path.lastIndexOf("/") + 1));
         if (list) for (const r of list) r[BINARY] ||= e.path;

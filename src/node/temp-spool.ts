@@ -1,0 +1,48 @@
+// Spool for files taken out of an archive: a private temporary folder, removed when the scan ends. The
+// evidence itself is never written to; only these copies of the few files modules read.
+
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import { createHash } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import type { Spool } from "../core/formats/tar-fs.js";
+import type { HasherFactory } from "../core/util/sha256.js";
+
+export class TempDirSpool implements Spool {
+  private dir: string | null = null;
+
+  private file(key: string): string {
+    this.dir ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-spool-"));
+    return path.join(this.dir, key);
+  }
+
+  async write(key: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const out = createWriteStream(this.file(key), { mode: 0o600 });
+    try {
+      for await (const c of chunks) if (!out.write(c)) await once(out, "drain");
+    } finally {
+      out.end();
+      await once(out, "close");
+    }
+  }
+
+  async read(key: string): Promise<Uint8Array> {
+    return readFileSync(this.file(key));
+  }
+
+  async *stream(key: string): AsyncIterable<Uint8Array> {
+    for await (const c of createReadStream(this.file(key), { highWaterMark: 1 << 20 })) yield c as Buffer;
+  }
+
+  dispose(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
+
+/** node:crypto's SHA-256 behind the core Hasher interface (faster than the portable one). */
+export const nodeSha256: HasherFactory = () => {
+  const h = createHash("sha256");
+  return { update: (b) => void h.update(b), digest: () => h.digest("hex") };
+};
