@@ -112,6 +112,12 @@ describe("check-fs on a generated filesystem dump", () => {
       expect(cov.get(id)?.status, id).toBe("ran");
       expect(cov.get(id)!.records, id).toBeGreaterThan(0);
     }
+    // Applications from each bundle's iTunesMetadata.plist; the planted sideloaded app is matched and flagged.
+    const apps = readJson(path.join(out, "applications.json"));
+    expect(apps.map((a: any) => a.softwareVersionBundleId)).toContain("net.whatsapp.WhatsApp");
+    expect(apps.every((a: any) => /^private\/var\/containers\/Bundle\/Application\/[0-9A-F-]{36}\/iTunesMetadata\.plist$/.test(a.file_path))).toBe(true);
+    expect(byIndicator("applications", gen.plant!.processes[0])).toBeTruthy();
+    expect(hits("applications").some((d) => d.heuristic === "applications.not_from_app_store" && (d.record as any).sourceApp === "com.apple.TestFlight.enterprise")).toBe(true);
     expect(cov.has("backup_info")).toBe(false);
     expect(cov.has("manifest")).toBe(false);
     expect(hits("sms").some((d) => d.match?.indicator.kind === "domains")).toBe(true);

@@ -33,10 +33,21 @@ export const applications = artifact({
   platform: "ios",
   timelineName: "Applications",
   description: "Installed applications and their store metadata (Info.plist Applications / iTunesMetadata)",
-  sources: [{ rootPath: "Info.plist" }],
+  // A filesystem dump has no Info.plist: each app bundle keeps its own iTunesMetadata.plist (MVT's FS path).
+  sources: [{ rootPath: "Info.plist", fsPath: "private/var/containers/Bundle/Application/*/iTunesMetadata.plist" }],
   async *records(ctx) {
     for await (const { file, value } of ctx.plists()) {
       if (!isDict(value)) continue;
+      if (file.path.endsWith("/iTunesMetadata.plist")) {
+        const entry: RecordData = { ...value, file_path: file.path };
+        const dl = entry["com.apple.iTunesStore.downloadInfo"];
+        if (isDict(dl) && dl.purchaseDate) {
+          const iso = purchaseIso(dl.purchaseDate);
+          if (iso) entry.isodate = iso;
+        }
+        yield entry;
+        continue;
+      }
       const apps = value.Applications;
       if (!isDict(apps)) continue;
       for (const [name, appData] of Object.entries(apps)) {
