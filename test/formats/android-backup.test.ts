@@ -201,12 +201,13 @@ describe("zlib layer", () => {
 describe("broken backups", () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "spyscope-ab-"));
 
-  it("a truncated compressed backup opens with a problem naming the cause; entries before the cut are kept", async () => {
+  it("a truncated compressed backup opens with a problem naming the cause, and the file is still hashed", async () => {
     const bytes = readFileSync(AB("backup.ab"));
     const file = path.join(tmp, "cut.ab");
     writeFileSync(file, bytes.subarray(0, bytes.length - 40));
     const backup = await openAb(file);
     expect(backup.problem).toMatch(/cut\.ab: .*truncated/);
+    expect(backup.evidence.hashes().get("cut.ab")).toBe(sha256(readFileSync(file)));
   });
 
   it("a truncated encrypted backup opens with a problem, not a wrong-password error", async () => {

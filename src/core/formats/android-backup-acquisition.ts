@@ -164,6 +164,12 @@ export class AndroidBackup implements Acquisition {
       await stream.drain();
     } catch (e) {
       backup.problem = `${label}: ${e instanceof Error ? e.message : String(e)}`;
+      // The broken layer cannot be drained: read the file once more so its SHA-256 is still recorded.
+      try {
+        for await (const _ of outer.stream(path));
+      } catch {
+        /* the problem above already names what is wrong */
+      }
     }
     return backup;
   }
