@@ -7,6 +7,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ANDROIDQF_MODULES } from "../core/artifacts/android/androidqf/index.js";
+import { androidExposure } from "../core/artifacts/android/exposure.js";
 import { ANDROID_BACKUP_MODULES, ANDROID_BACKUP_SOURCES } from "../core/artifacts/android/backup/index.js";
 import { ANDROID_BUGREPORT_MODULES } from "../core/artifacts/android/bugreport/index.js";
 import type { Acquisition, ArtifactModule, FileRef } from "../core/artifacts/module.js";
@@ -158,7 +159,7 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
   }
 }
 
-export const ANDROIDQF_CHECK_MODULES: ArtifactModule<any>[] = [...ANDROIDQF_MODULES, ...ANDROID_BUGREPORT_MODULES, ...ANDROID_BACKUP_MODULES];
+export const ANDROIDQF_CHECK_MODULES: ArtifactModule<any>[] = [...ANDROIDQF_MODULES, ...ANDROID_BUGREPORT_MODULES, ...ANDROID_BACKUP_MODULES, androidExposure];
 
 export function androidqfCheck(input: AndroidBackupPasswordInput = {}): CheckSpec {
   const backupModules = new Set<ArtifactModule<any>>(ANDROID_BACKUP_MODULES);

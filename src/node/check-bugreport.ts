@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import { ANDROID_BUGREPORT_MODULES } from "../core/artifacts/android/bugreport/index.js";
+import { androidExposure } from "../core/artifacts/android/exposure.js";
 import type { Evidence } from "../core/evidence/evidence.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
@@ -51,7 +52,7 @@ export async function openBugreport(target: string): Promise<{ bugreport: Androi
 
 export const BUGREPORT_CHECK: CheckSpec = {
   command: "check-bugreport",
-  modules: ANDROID_BUGREPORT_MODULES,
+  modules: [...ANDROID_BUGREPORT_MODULES, androidExposure],
   async open(target) {
     const opened = await openBugreport(target);
     return { acquisition: opened.bugreport, close: opened.close, info: opened.info };

@@ -65,8 +65,9 @@ describe("check-androidqf on MVT's androidqf folder", () => {
     expect(levels(fromMvtModules)).toBe("HIGH,HIGH,HIGH,HIGH,INFORMATIONAL,MEDIUM,MEDIUM,MEDIUM,MEDIUM,MEDIUM");
     // The bugreport modules read the collection's dumpsys.txt (a documented addition to MVT's output).
     const extra = ours.filter((a: any) => !MVT_MODULES.has(a.module)).map((a: any) => `${a.level} ${a.module}`);
-    expect(extra.sort()).toEqual(["LOW dumpsys_adb", "MEDIUM dumpsys_appops", "MEDIUM dumpsys_packages"]);
-    expect(result.summary.counts).toEqual({ critical: 0, high: 4, medium: 7, low: 1, info: 1 });
+    // Exposure: the patch level and WhatsApp's version are not recorded (two notes).
+    expect(extra.sort()).toEqual(["INFORMATIONAL exposure", "INFORMATIONAL exposure", "LOW dumpsys_adb", "MEDIUM dumpsys_appops", "MEDIUM dumpsys_packages"]);
+    expect(result.summary.counts).toEqual({ critical: 0, high: 4, medium: 7, low: 1, info: 3 });
     expect(result.exitCode).toBe(1);
   });
 
@@ -123,7 +124,7 @@ describe("check-androidqf on MVT's androidqf zip", () => {
       expect(info.androidqf.root).toBe("androidqfzip/");
       expect(Object.keys(info.input_files)).toEqual(["androidqfzip/getprop.txt"]);
       expect(info.input_files["androidqfzip/getprop.txt"]).toBe(sha256(path.join(AQF, "getprop.txt")));
-      expect(r.summary.coverage.filter((c) => c.status === "ran").map((c) => c.module)).toEqual(["aqf_get_prop"]);
+      expect(r.summary.coverage.filter((c) => c.status === "ran").map((c) => c.module)).toEqual(["aqf_get_prop", "exposure"]);
       expect(r.exitCode).toBe(0);
       expect(sha256(AQF_ZIP)).toBe(zipHash);
     } finally {

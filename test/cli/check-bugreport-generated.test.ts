@@ -69,7 +69,7 @@ describe("check-bugreport on a generated bugreport with planted indicators", () 
     expect(ran.sort()).toEqual(
       [
         "bugreport_timestamps", "dumpsys_accessibility", "dumpsys_activities", "dumpsys_adb", "dumpsys_appops", "dumpsys_battery_daily",
-        "dumpsys_battery_history", "dumpsys_dbinfo", "dumpsys_packages", "dumpsys_platform_compat", "dumpsys_receivers", "getprop", "tombstones",
+        "dumpsys_battery_history", "dumpsys_dbinfo", "dumpsys_packages", "dumpsys_platform_compat", "dumpsys_receivers", "exposure", "getprop", "tombstones",
       ].sort(),
     );
     const info = readJson(path.join(dir, "out-zip", "info.json"));
