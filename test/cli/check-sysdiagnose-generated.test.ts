@@ -97,6 +97,10 @@ describe("generated sysdiagnose archives, every shutdown.log form", () => {
     const key = (r: CheckResult) => r.summary.detections.map((d) => `${d.level} ${d.module} ${d.message}`).sort();
     expect(key(folder)).toEqual(key(result));
     expect(folder.summary.records).toBe(result.summary.records);
+    // Every file read is hashed in both modes (uuidtext files too, though only their path is used).
+    const archived = Object.keys(result.info.input_files as object).filter((k) => k !== "twin.tar.gz");
+    expect(Object.keys(folder.info.input_files as object).sort()).toEqual(archived.sort());
+    expect(archived.filter((k) => /logarchive\/[0-9A-F]{2}\/[0-9A-F]{30}$/.test(k))).toHaveLength(21);
   });
 });
 
@@ -144,6 +148,13 @@ describe("hostile sysdiagnose archives", () => {
     const r2 = await runCheckSysdiagnose({ target: cut });
     expect((r2.info.coverage as any).manifest_problem).toMatch(/truncated gzip data/);
     expect(r2.summary.coverage.find((c) => c.module === "sysdiagnose_ps")!.records).toBe(80);
+  });
+
+  it("a plain (not gzipped) tar is read the same way", async () => {
+    const tar = concatBytes([...tarFile(`${folder}/ps.txt`, ps), TAR_END]);
+    const r = await runCheckSysdiagnose({ target: write("plain.tar", tar) });
+    expect(r.summary.coverage.find((c) => c.module === "sysdiagnose_ps")!.records).toBe(2);
+    expect(r.info.input_files).toMatchObject({ "plain.tar": createHash("sha256").update(tar).digest("hex") });
   });
 
   it("input that is not a sysdiagnose archive is a clear error", async () => {

@@ -198,7 +198,7 @@ export class SysdiagnoseAcquisition implements Acquisition {
     const route = this.routes.find((r) => r.digest && specMatches(r.spec, rel, this.likeCache));
     if (route?.digest) {
       const st = await this.evidence.stat(file.path);
-      return route.digest(this.evidence.stream(file.path), st?.size ?? 0);
+      return digestAll(route.digest, this.evidence.stream(file.path), st?.size ?? 0);
     }
     return this.evidence.read(file.path, { maxBytes: this.maxFileBytes });
   }
