@@ -8,7 +8,8 @@
 //   - "modules": the androidqf modules with the indicator matcher and heuristics, no output (module speed);
 //   - "end to end": `check-androidqf` with the full output folder (aqf_files.json, a sorted timeline.csv of
 //     every MACB event, alerts…), written to a temporary folder and removed.
-// Env: BENCH_FILES (default 1000000), BENCH_FORMAT (ndjson | array, default ndjson), BENCH_SEED (default 1).
+// Env: BENCH_FILES (default 1000000), BENCH_FORMAT (ndjson | array, default ndjson), BENCH_SEED (default 1),
+// BENCH_OUT (where collections are kept, default bench/out).
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -80,7 +81,7 @@ async function child(mode: Mode, dir: string): Promise<void> {
 }
 
 async function ensureCollection(root: string, files: number, format: "array" | "ndjson", seed: number): Promise<{ dir: string; genS: number; reused: boolean }> {
-  const outDir = path.join(root, "bench", "out");
+  const outDir = process.env.BENCH_OUT ?? path.join(root, "bench", "out");
   const dir = path.join(outDir, `androidqf-${files}-${format}-${seed}`);
   const info = `${dir}.json`;
   if (existsSync(path.join(dir, "files.json")) && existsSync(info)) return { dir, genS: JSON.parse(readFileSync(info, "utf8")).genS, reused: true };

@@ -76,6 +76,43 @@ export function parseKeepingBigIntegers(text: string): unknown {
   return JSON.parse(out + text.slice(last), (_k, v) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
 }
 
+/** Elements cut from one piece of input, parsed one at a time as they are iterated (so only the element
+ *  in use is a live object, not the whole batch). */
+export class JsonBatch implements Iterable<unknown> {
+  private readonly texts: string[] = [];
+  private readonly bigs: boolean[] = [];
+  constructor(
+    private readonly first: number,
+    private readonly opts: JsonStreamOptions,
+  ) {}
+
+  /** Add an element's text; returns the index the next element will have. */
+  add(text: string, mayBeBig: boolean): number {
+    this.texts.push(text);
+    this.bigs.push(mayBeBig);
+    return this.first + this.texts.length;
+  }
+
+  get length(): number {
+    return this.texts.length;
+  }
+
+  *[Symbol.iterator](): Iterator<unknown> {
+    const { texts, bigs } = this;
+    for (let k = 0; k < texts.length; k++) {
+      let value: unknown;
+      try {
+        value = bigs[k] ? parseKeepingBigIntegers(texts[k]) : JSON.parse(texts[k]);
+      } catch (e) {
+        if (!this.opts.onBadElement) throw new JsonStreamError(`element ${this.first + k}: ${(e as Error).message}`);
+        this.opts.onBadElement(this.first + k, (e as Error).message);
+        continue;
+      }
+      yield value;
+    }
+  }
+}
+
 /** Cuts a JSON array (`[…]`, any layout) or NDJSON text into elements as text arrives, and parses each one.
  *  Synchronous, so callers pay one async step per chunk rather than per element. */
 export class JsonElementScanner {
@@ -100,32 +137,25 @@ export class JsonElementScanner {
     this.maxChars = opts.maxElementChars ?? DEFAULT_MAX_ELEMENT;
   }
 
-  private parse(text: string, mayBeBig: boolean, out: unknown[]): void {
-    const i = this.index++;
-    try {
-      out.push(mayBeBig ? parseKeepingBigIntegers(text) : JSON.parse(text));
-    } catch (e) {
-      if (!this.opts.onBadElement) throw new JsonStreamError(`element ${i}: ${(e as Error).message}`);
-      this.opts.onBadElement(i, (e as Error).message);
-    }
-  }
-
-  /** Feed decoded text; returns the elements it completed. */
-  push(text: string): unknown[] {
+  /** Feed decoded text; returns the elements it completed (parsed as they are iterated). */
+  push(text: string): JsonBatch {
     this.buf += text;
     return this.scan(false);
   }
 
-  /** End of input: the last elements, or JsonStreamError when the text stops inside an element or array. */
-  end(): unknown[] {
-    const out = this.scan(true);
-    if (this.start >= 0) throw new JsonStreamError(`the file ends inside element ${this.index} (truncated?)`);
-    if (this.mode === "array" && !this.closed) throw new JsonStreamError(`the file ends before the closing ']' after ${this.index} elements (truncated?)`);
-    return out;
+  /** End of input: the last elements. Then call assertComplete(). */
+  end(): JsonBatch {
+    return this.scan(true);
   }
 
-  private scan(final: boolean): unknown[] {
-    const out: unknown[] = [];
+  /** JsonStreamError when the text stopped inside an element or before the array's closing bracket. */
+  assertComplete(): void {
+    if (this.start >= 0) throw new JsonStreamError(`the file ends inside element ${this.index} (truncated?)`);
+    if (this.mode === "array" && !this.closed) throw new JsonStreamError(`the file ends before the closing ']' after ${this.index} elements (truncated?)`);
+  }
+
+  private scan(final: boolean): JsonBatch {
+    const out = new JsonBatch(this.index, this.opts);
     const buf = this.buf;
     const n = buf.length;
     let i = this.pos;
@@ -164,7 +194,7 @@ export class JsonElementScanner {
           const stop = nl < 0 ? n : nl;
           if (stop - i > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
           const line = buf.slice(i, stop).trimEnd();
-          if (line) this.parse(line, hasLongDigitRun(line), out);
+          if (line) this.index = out.add(line, hasLongDigitRun(line));
           i = stop + 1;
           continue;
         }
@@ -239,7 +269,7 @@ export class JsonElementScanner {
       if (done) {
         const text = buf.slice(this.start, i);
         this.start = -1;
-        this.parse(text, this.container ? this.big : hasLongDigitRun(text), out);
+        this.index = out.add(text, this.container ? this.big : hasLongDigitRun(text));
         continue;
       }
       if (i - this.start > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
@@ -260,7 +290,7 @@ export class JsonElementScanner {
 /** Elements of a JSON array or NDJSON stream, a batch per chunk of input (bounded memory: the largest element
  *  plus one chunk). A file that ends inside an array or an element throws JsonStreamError after yielding
  *  every complete element before it. */
-export async function* jsonBatches(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<unknown[]> {
+export async function* jsonBatches(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<JsonBatch> {
   const decoder = new TextDecoder("utf-8");
   const scanner = new JsonElementScanner(opts);
   for await (const chunk of chunks) {
@@ -271,6 +301,7 @@ export async function* jsonBatches(chunks: AsyncIterable<Uint8Array>, opts: Json
   if (tail.length) yield tail;
   const last = scanner.end();
   if (last.length) yield last;
+  scanner.assertComplete();
 }
 
 /** Every element of a JSON array, or every value of an NDJSON stream, in order (see jsonBatches). */

@@ -2,7 +2,7 @@
 // read whole within a bound. Problems become coverage gaps or warnings; the scan goes on.
 
 import type { FileRef, ModuleContext } from "../../module.js";
-import { jsonBatches, JsonStreamError } from "../../../formats/json-stream.js";
+import { jsonBatches, JsonStreamError, type JsonBatch } from "../../../formats/json-stream.js";
 
 /** Text files androidqf writes are small (ps, getprop, settings); anything bigger is not one of them. */
 export const MAX_TEXT_FILE = 64 * 1024 * 1024;
@@ -24,7 +24,7 @@ export async function readText(ctx: ModuleContext, file: FileRef, maxBytes = MAX
 /** Elements of a JSON array / NDJSON file, streamed in batches (one per chunk read). Elements that do not
  *  parse are counted and warned about once; a truncated or unreadable file becomes a gap after every element
  *  read before the break. */
-export async function* jsonFile(ctx: ModuleContext, file: FileRef): AsyncIterable<unknown[]> {
+export async function* jsonFile(ctx: ModuleContext, file: FileRef): AsyncIterable<JsonBatch> {
   let bad = 0;
   let firstBad = "";
   try {

@@ -13,7 +13,7 @@ const TIME_FIELDS = ["access_time", "changed_time", "modified_time"] as const;
 
 /** Staging folder of exploits and rooting tools; androidqf's own collector runs from there too. */
 const SUSPICIOUS_PREFIX = "/data/local/tmp/";
-const COLLECTOR_PATHS = new Set(["/data/local/tmp/collector", "/data/local/tmp/androidqf"]);
+const COLLECTOR_PATHS = new Set(["/data/local/tmp/collector"]);
 
 /** The UTC instants of a record's times as read (same order as TIME_FIELDS); a symbol, so never written. */
 const UTC_TIMES = Symbol("utcTimes");
