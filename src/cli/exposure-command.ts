@@ -7,7 +7,7 @@ import { addBackupKeyOptions, backupKeyInput } from "./backup-key-options.js";
 import { fail } from "./check-command.js";
 import { adviceLines, exposureJson, exposureLines } from "./exposure-text.js";
 
-const KIND: Record<string, string> = { "ios-backup": "iOS backup", androidqf: "androidqf collection", android_bugreport: "Android bugreport" };
+const KIND: Record<string, string> = { "ios-backup": "iOS backup", "ios-fs": "iOS filesystem dump", androidqf: "androidqf collection", android_bugreport: "Android bugreport" };
 
 export function exposureText(r: ExposureResult): string {
   const lines = [`spyscope exposure: ${r.target} (${KIND[r.acquisition] ?? r.acquisition})`];
@@ -39,8 +39,8 @@ export function exposureText(r: ExposureResult): string {
 export function addExposureCommand(program: Command): Command {
   const cmd = program
     .command("exposure")
-    .description("Report which OS and app versions of an acquisition (iOS backup, androidqf, bugreport) are open to vulnerabilities exploited by spyware, with the fix.")
-    .argument("<path>", "iOS backup folder, androidqf collection or Android bugreport (folder or zip)")
+    .description("Report which OS and app versions of an acquisition (iOS backup or filesystem dump, androidqf, bugreport) are open to vulnerabilities exploited by spyware, with the fix.")
+    .argument("<path>", "iOS backup or filesystem dump folder, androidqf collection or Android bugreport (folder or zip)")
     .option("--json", "print the report as JSON on stdout");
   addBackupKeyOptions(cmd);
   cmd.action(async (target: string, o: Record<string, any>) => {

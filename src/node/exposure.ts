@@ -1,6 +1,6 @@
 // `spyscope exposure PATH`: the exposure module alone on an acquisition, on the one scan path (scan() with no
-// indicators). Recognises an iOS backup folder, an androidqf collection and an Android bugreport (folders or
-// zips, read in place).
+// indicators). Recognises an iOS backup folder, an iOS filesystem dump folder, an androidqf collection and an
+// Android bugreport (folders or zips, read in place).
 
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -12,12 +12,14 @@ import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
 import type { Evidence } from "../core/evidence/evidence.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
 import { AndroidQF } from "../core/formats/androidqf.js";
+import { IosFilesystem } from "../core/formats/ios-fs.js";
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import type { Detection } from "../core/types.js";
 import type { BackupKeyInput } from "./backup-key.js";
 import { iosBackupCheck } from "./check-backup.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
+import { FsDumpDirectory } from "./fs-dump-dir.js";
 import { EXIT } from "./run-check.js";
 import { NodeSqliteOpener } from "./sqlite.js";
 
@@ -68,10 +70,14 @@ async function openAcquisition(target: string, key: BackupKeyInput, sqlite: Node
       const opened = await iosBackupCheck(key).open(abs, sqlite);
       return { acquisition: opened.acquisition, module: iosExposure, close: opened.close };
     }
+    if ((await exists(path.join(abs, "private/var/mobile"))) || (await exists(path.join(abs, "var/mobile")))) {
+      const dump = await IosFilesystem.open(await FsDumpDirectory.open(abs));
+      return { acquisition: dump, module: iosExposure, close: () => dump.close() };
+    }
     try {
       return await openAndroid(await DirectoryEvidence.open(abs), async () => {});
     } catch {
-      throw new Error(`${abs} is neither an iOS backup folder (Manifest.db), an androidqf collection nor an Android bugreport`);
+      throw new Error(`${abs} is neither an iOS backup folder (Manifest.db), an iOS filesystem dump, an androidqf collection nor an Android bugreport`);
     }
   }
   const source = await FileByteSource.open(abs);

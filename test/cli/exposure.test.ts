@@ -53,7 +53,7 @@ describe("runExposure", () => {
   it("refuses a folder that is no known acquisition", async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), "spyscope-exp-empty-"));
     tmp.push(empty);
-    await expect(runExposure(empty)).rejects.toThrow(/neither an iOS backup folder .*, an androidqf collection nor an Android bugreport/);
+    await expect(runExposure(empty)).rejects.toThrow(/neither an iOS backup folder .*, an iOS filesystem dump, an androidqf collection nor an Android bugreport/);
   });
 });
 

@@ -10,6 +10,14 @@ import { parsePlist } from "../../../src/core/formats/plist.js";
 import { writeXmlPlist, type PlistWritable } from "../../../src/core/formats/bplist-writer.js";
 import { generateIosBackup } from "../../../src/node/generate/ios-backup.js";
 import { IOS_BACKUP, scanBackup } from "../../helpers/scan.js";
+import { mkdirSync } from "node:fs";
+import { scan } from "../../../src/core/analysis/engine.js";
+import { IOS_FS_MODULES } from "../../../src/core/artifacts/ios/fs/index.js";
+import { IosFilesystem } from "../../../src/core/formats/ios-fs.js";
+import { writeBinaryPlist } from "../../../src/core/formats/bplist-writer.js";
+import { FsDumpDirectory } from "../../../src/node/fs-dump-dir.js";
+import { NodeSqliteOpener } from "../../../src/node/sqlite.js";
+import type { Detection, RecordData } from "../../../src/core/types.js";
 import { hashTree } from "../../helpers/hash.js";
 
 describe("exposure on MVT's iOS backup fixture", () => {
@@ -103,5 +111,39 @@ describe("exposure on generated backups", () => {
     const r = await scanBackup(await backup("noversion", null, "iPhone14,2", {}), [iosExposure]);
     expect(r.records.get("exposure")).toMatchObject([{ product: "ios", version: null, status: "unknown-version" }]);
     expect(r.detections.map((d) => d.level)).toEqual(["info"]);
+  });
+});
+
+describe("exposure on a filesystem dump", () => {
+  it("reads SystemVersion.plist, the app bundles' iTunesMetadata.plist and Lockdown Mode", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "spyscope-fs-exposure-"));
+    try {
+      const put = (rel: string, bytes: Uint8Array) => {
+        mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        writeFileSync(path.join(root, rel), bytes);
+      };
+      put("System/Library/CoreServices/SystemVersion.plist", writeXmlPlist({ ProductName: "iPhone OS", ProductVersion: "18.3", ProductBuildVersion: "22D63" }));
+      put(
+        "private/var/containers/Bundle/Application/0A1B2C3D-0000-4000-8000-000000000001/iTunesMetadata.plist",
+        writeXmlPlist({ softwareVersionBundleId: "net.whatsapp.WhatsApp", itemName: "WhatsApp Messenger", bundleShortVersionString: "25.21.72" }),
+      );
+      put("private/var/mobile/Library/Preferences/.GlobalPreferences.plist", writeBinaryPlist({ LDMGlobalEnabled: false }));
+      const acquisition = await IosFilesystem.open(await FsDumpDirectory.open(root));
+      const records: RecordData[] = [];
+      const detections: Detection[] = [];
+      const sqlite = new NodeSqliteOpener();
+      await scan({ acquisition, modules: [iosExposure], matcher: null, sqlite, sink: { record: (_m, r) => void records.push(r), detection: (d) => void detections.push(d) } });
+      sqlite.dispose();
+      expect(records.map((r: any) => [r.product, r.version, r.build, r.status, r.lockdown_mode])).toEqual([
+        ["ios", "18.3", "22D63", "exposed", false],
+        ["whatsapp-ios", "25.21.72", null, "exposed", false],
+      ]);
+      expect((records[0] as any).exposed_to.map((e: any) => e.cve)).toEqual(["CVE-2025-43200", "CVE-2025-43300"]);
+      expect((records[1] as any).exposed_to.map((e: any) => e.fixed_in)).toEqual(["2.25.21.73"]);
+      expect(detections.find((d) => (d.record as any).product === "ios")!.message).toMatch(/turn on Lockdown Mode/);
+      expect(IOS_FS_MODULES).toContain(iosExposure);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

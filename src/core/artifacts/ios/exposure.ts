@@ -1,7 +1,8 @@
 // Exposure of an iOS device to spyware-exploited vulnerabilities: the iOS version and build (Info.plist
 // Product Version / Build Version), app versions (Info.plist Applications → iTunesMetadata; apps named only in
 // "Installed Applications" are reported with an unknown version) and Lockdown Mode (.GlobalPreferences.plist
-// LDMGlobalEnabled), checked against the curated table (core/analysis/exposure.ts).
+// LDMGlobalEnabled), checked against the curated table (core/analysis/exposure.ts). On a filesystem dump the
+// OS version comes from SystemVersion.plist and app versions from each app bundle's iTunesMetadata.plist.
 
 import { artifact, type ModuleContext } from "../module.js";
 import { parsePlist } from "../../formats/plist.js";
@@ -11,6 +12,8 @@ import { pyTruthy } from "./global-preferences.js";
 
 const INFO_PLIST = { rootPath: "Info.plist" };
 const GLOBAL_PREFERENCES = { domain: "HomeDomain", path: "Library/Preferences/.GlobalPreferences.plist" };
+const SYSTEM_VERSION = { fsPath: "System/Library/CoreServices/SystemVersion.plist" };
+const BUNDLE_METADATA = { fsPath: "private/var/containers/Bundle/Application/*/iTunesMetadata.plist" };
 
 const isDict = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
@@ -36,6 +39,33 @@ async function lockdownMode(ctx: ModuleContext): Promise<boolean | null> {
     if (isDict(value) && Object.prototype.hasOwnProperty.call(value, "LDMGlobalEnabled")) return pyTruthy(value.LDMGlobalEnabled);
   }
   return null;
+}
+
+/** A filesystem dump: SystemVersion.plist and the bundle containers' iTunesMetadata.plist. */
+async function filesystemFacts(ctx: ModuleContext): Promise<ExposureFacts | null> {
+  let os: ExposureFacts["os"] | null = null;
+  for await (const { file, value } of ctx.plists([SYSTEM_VERSION])) {
+    if (!isDict(value)) {
+      ctx.gap(file, "SystemVersion.plist does not hold a dictionary");
+      continue;
+    }
+    const name = str(value.ProductName);
+    os = { name: name === "iPadOS" ? "iPadOS" : "iOS", version: str(value.ProductVersion), build: str(value.ProductBuildVersion), model: null };
+  }
+  const apps: ExposureFacts["apps"] = [];
+  for await (const { value } of ctx.plists([BUNDLE_METADATA])) {
+    const id = isDict(value) ? str(value.softwareVersionBundleId) : null;
+    if (id) apps.push({ id, name: str((value as Record<string, unknown>).itemName), version: str((value as Record<string, unknown>).bundleShortVersionString) ?? str((value as Record<string, unknown>).bundleVersion) });
+  }
+  if (!os && !apps.length) return null;
+  const lockdown = await lockdownMode(ctx);
+  return {
+    platform: "ios",
+    os: os ?? { name: "iOS", version: null, build: null, model: null },
+    apps,
+    lockdownMode: lockdown,
+    sources: ["System/Library/CoreServices/SystemVersion.plist", "containers/Bundle/Application/*/iTunesMetadata.plist"],
+  };
 }
 
 export async function iosExposureFacts(ctx: ModuleContext): Promise<ExposureFacts | null> {
@@ -66,7 +96,7 @@ export async function iosExposureFacts(ctx: ModuleContext): Promise<ExposureFact
       sources: ["Info.plist", ...(lockdown === null ? [] : ["HomeDomain/Library/Preferences/.GlobalPreferences.plist"])],
     };
   }
-  return null;
+  return ctx.acquisition.kind === "ios-fs" ? filesystemFacts(ctx) : null;
 }
 
 export const iosExposure = artifact<ExposureRecord>({
@@ -74,7 +104,7 @@ export const iosExposure = artifact<ExposureRecord>({
   platform: "ios",
   timelineName: "Exposure",
   description: "iOS and app versions still open to spyware-exploited vulnerabilities, with the fix and Lockdown Mode state",
-  sources: [INFO_PLIST, GLOBAL_PREFERENCES],
+  sources: [INFO_PLIST, GLOBAL_PREFERENCES, SYSTEM_VERSION, BUNDLE_METADATA],
   async *records(ctx) {
     const facts = await iosExposureFacts(ctx);
     if (facts) yield* exposureRecords(assessExposure(facts));
