@@ -26,3 +26,6 @@ export * from "./util/sha256.js";
 export { AndroidBackup, type AndroidBackupOptions } from "./formats/android-backup-acquisition.js";
 export { AndroidBackupError, PasswordRequiredError, WrongPasswordError as AndroidBackupWrongPasswordError, openAbStream, readAbHeader, type AbHeader } from "./formats/android-backup.js";
 export { IntrusionLogs, type IntrusionEvent } from "./formats/intrusion-logs.js";
+export * from "./analysis/exposure.js";
+export * from "./analysis/exposure-data.js";
+export * from "./util/version.js";

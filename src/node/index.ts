@@ -12,3 +12,4 @@ export * from "./backup-key.js";
 export * from "./decrypt-backup.js";
 export * from "./file-source.js";
 export * from "./check-bugreport.js";
+export * from "./exposure.js";
