@@ -4,7 +4,8 @@
 //
 // The dump is generated once under bench/out/fs-<paths>-<seed>/ (git-ignored, reused), then scanned in child
 // processes so each peak RSS is one scan's alone: the filesystem module alone (every path matched against the
-// bundled indicators), then every check-fs module, both writing the full output folder.
+// bundled indicators), then every check-fs module, both writing the full output folder; with BENCH_FS_TAR=1
+// also every module on a tar of the dump (the index pass, the spool pass and the scan).
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -58,8 +59,18 @@ async function main(): Promise<void> {
   }
   const gen = JSON.parse(readFileSync(infoFile, "utf8"));
   console.log(`dump: ${dir} (${gen.filler} filler entries + ${gen.artifacts} artifacts; generated in ${(gen.ms / 1000).toFixed(1)} s)`);
-  for (const [label, modules] of [["filesystem module only", "filesystem"], ["all check-fs modules", ""]] as const) {
-    const r = spawnSync(process.execPath, ["--expose-gc", thisFile, "--child", dir, modules], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const runs: [label: string, target: string, modules: string][] = [
+    ["filesystem module only", dir, "filesystem"],
+    ["all check-fs modules", dir, ""],
+  ];
+  // BENCH_FS_TAR=1: the same dump as one uncompressed tar (GNU tar, made once), every module.
+  if (process.env.BENCH_FS_TAR) {
+    const tar = `${dir}.tar`;
+    if (!existsSync(tar)) spawnSync("tar", ["-cf", tar, "-C", dir, "."], { stdio: "inherit" });
+    runs.push(["tar of the dump, all check-fs modules", tar, ""]);
+  }
+  for (const [label, target, modules] of runs) {
+    const r = spawnSync(process.execPath, ["--expose-gc", thisFile, "--child", target, modules], { encoding: "utf8", maxBuffer: 1 << 26 });
     const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
     if (!line) {
       console.log(`${label}: failed\n${r.stderr}`);
