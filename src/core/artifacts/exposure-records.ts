@@ -86,7 +86,7 @@ export function* exposureRecords(report: ExposureReport): Iterable<ExposureRecor
 /** "iOS 14.3 (18C66)", "Android 14 (security patch level 2024-12-01)", "WhatsApp for iOS 2.19.50". */
 export function productLabel(r: ExposureRecord): string {
   const version = r.version ?? "(version not recorded)";
-  if (r.kind !== "os") return `${r.product_name} ${version}`;
+  if (r.kind !== "os") return `${r.product_name} ${version}${r.compared_version ? ` (= ${r.compared_version})` : ""}`;
   if (r.platform === "android") return `${r.os_name}${r.os_version ? ` ${r.os_version}` : ""} (security patch level ${version})`;
   return `${r.os_name} ${version}${r.build ? ` (${r.build})` : ""}`;
 }
