@@ -147,6 +147,16 @@ describe("hostile sysdiagnose archives", () => {
     const cut = write("cut.tar.gz", good.subarray(0, Math.floor(good.length * 0.6)));
     const r2 = await runCheckSysdiagnose({ target: cut });
     expect((r2.info.coverage as any).manifest_problem).toMatch(/truncated gzip data/);
+    // The archive's hash covers the whole file even though reading stopped at the damage.
+    expect((r2.info.input_files as any)["cut.tar.gz"]).toBe(sha(cut));
+    expect((r1.info.input_files as any)["huge.tar.gz"]).toBe(sha(path.join(tmp, "huge.tar.gz")));
+    // Corruption in the middle stops reading there; the rest of the file is still hashed.
+    const flipped = new Uint8Array(good);
+    for (let i = 0; i < 64; i++) flipped[Math.floor(good.length / 3) + i] ^= 0x5a;
+    const bad = write("flipped.tar.gz", flipped);
+    const r3 = await runCheckSysdiagnose({ target: bad });
+    expect((r3.info.coverage as any).manifest_problem).toMatch(/archive corrupt \(.*CRC-32 .* recorded.*\): all \d+ entries were read, but some of their bytes may be damaged/);
+    expect((r3.info.input_files as any)["flipped.tar.gz"]).toBe(sha(bad));
     expect(r2.summary.coverage.find((c) => c.module === "sysdiagnose_ps")!.records).toBe(80);
   });
 

@@ -41,6 +41,8 @@ describe("sysdiagnose acquisition (core only)", () => {
     expect(likeToRegExp("%shutdown._.log").test("system_logs.logarchive/Extra/SHUTDOWN.3.log")).toBe(true);
     expect(relativeToSysdiagnose(`${FOLDER}/ps.txt`)).toEqual({ top: FOLDER, rel: "ps.txt" });
     expect(relativeToSysdiagnose("ps.txt")).toEqual({ top: null, rel: "ps.txt" });
+    expect(relativeToSysdiagnose(`case-42/phone/${FOLDER}/crashes_and_spins/a.ips`)).toEqual({ top: FOLDER, rel: "crashes_and_spins/a.ips" });
+    expect(relativeToSysdiagnose("x/sysdiagnose.log")).toEqual({ top: null, rel: "x/sysdiagnose.log" });
     expect(parseSysdiagnoseFolder(FOLDER)).toEqual({ folder: FOLDER, date: "2026-07-07 19:00:00 +0000", os: "iPhone OS", device: "iPhone", build: "23A341" });
     expect(parseSysdiagnoseFolder("sysdiagnose_2024.01.02_03-04-05-0800_iPhone-OS_iPad_21F90")).toMatchObject({ device: "iPad", build: "21F90" });
   });

@@ -74,10 +74,13 @@ export function specMatches(spec: FileSpec, rel: string, cache = new Map<string,
 /** The sysdiagnose folder an archive entry lives in ("sysdiagnose_2026.07.07_19-00-00+0000_iPhone-OS_iPhone_23A341"). */
 const TOP_FOLDER = /^sysdiagnose[^/]*$/i;
 
-/** Path inside the sysdiagnose folder: the archive's top folder is dropped when it is a sysdiagnose folder. */
+/** Path inside the sysdiagnose folder: everything up to the first sysdiagnose_* folder is dropped (the archive's
+ *  top folder, or the folders of a case archive that holds it). */
 export function relativeToSysdiagnose(name: string): { top: string | null; rel: string } {
-  const slash = name.indexOf("/");
-  if (slash > 0 && TOP_FOLDER.test(name.slice(0, slash))) return { top: name.slice(0, slash), rel: name.slice(slash + 1) };
+  const parts = name.split("/");
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (TOP_FOLDER.test(parts[i])) return { top: parts[i], rel: parts.slice(i + 1).join("/") };
+  }
   return { top: null, rel: name };
 }
 
@@ -99,7 +102,6 @@ interface StoredFile {
   bytes: Uint8Array | null;
   /** Why the bytes were not kept. */
   problem: string | null;
-  digested: boolean;
 }
 
 /** The parts of an archive the single pass kept, as read-only Evidence (paths as named in the archive). */
@@ -246,13 +248,12 @@ export async function openSysdiagnoseArchive(
   let folder: string | null = null;
   let kept = 0;
   let entries = 0;
+  let tarDone = false;
 
   const archiveHash = hasher();
-  let first: Uint8Array | null = null;
   const tapped = (async function* () {
     for await (const chunk of chunks) {
       if (!chunk.length) continue;
-      first ??= chunk;
       archiveHash.update(chunk);
       yield chunk;
     }
@@ -282,14 +283,14 @@ export async function openSysdiagnoseArchive(
         if (refused.length < 200) refused.push({ name: entry.name, reasons: entry.unsafe });
         if (wanted.length) {
           files.set(entry.name, rel);
-          evidence.files.set(entry.name, { size: entry.size, bytes: null, problem: `refused: ${entry.unsafe.join(", ")} (never followed)`, digested: false });
+          evidence.files.set(entry.name, { size: entry.size, bytes: null, problem: `refused: ${entry.unsafe.join(", ")} (never followed)` });
         }
         continue;
       }
       if (!wanted.length || entry.type !== "file") continue;
       files.set(entry.name, rel);
       const digest = wanted.find((r) => r.digest)?.digest;
-      const stored: StoredFile = { size: entry.size, bytes: null, problem: null, digested: !!digest };
+      const stored: StoredFile = { size: entry.size, bytes: null, problem: null };
       evidence.files.set(entry.name, stored);
       if (!digest && entry.size > lim.maxFileBytes) {
         stored.problem = `${entry.size} bytes, over the ${lim.maxFileBytes}-byte limit for files kept in memory`;
@@ -321,11 +322,21 @@ export async function openSysdiagnoseArchive(
         stored.problem = `not kept: the files modules read exceed the ${lim.maxKeptBytes}-byte memory budget`;
       }
     }
+    // Read on past the end-of-archive marker (tar padding): only at the end of the stream are gzip's CRC and
+    // length checked, and the archive's hash must cover every byte.
+    tarDone = true;
+    for await (const rest of tarBytes) void rest;
   } catch (e) {
     if (entries === 0) throw new Error(`${label}: not a readable sysdiagnose archive (${errorText(e)})`);
-    problems.push(`archive damaged after ${entries} entries, later entries were not read: ${errorText(e)}`);
+    problems.push(
+      tarDone
+        ? `archive corrupt (${errorText(e)}): all ${entries} entries were read, but some of their bytes may be damaged`
+        : `archive damaged after ${entries} entries, later entries were not read: ${errorText(e)}`,
+    );
+    // The archive's hash must cover the whole file, not just the part read before the damage.
+    for (let r = await it.next(); !r.done; r = await it.next());
   }
-  if (first) evidence.recordHash(opts.archiveKey ?? label, archiveHash.digest());
+  evidence.recordHash(opts.archiveKey ?? label, archiveHash.digest());
   return new SysdiagnoseAcquisition({ evidence, files, routes: opts.routes, folder, problems, refused, fromArchive: true, limits: lim });
 }
 
