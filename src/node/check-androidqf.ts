@@ -11,6 +11,7 @@ import { androidExposure } from "../core/artifacts/android/exposure.js";
 import { ANDROID_BACKUP_MODULES, ANDROID_BACKUP_SOURCES } from "../core/artifacts/android/backup/index.js";
 import { ANDROID_BUGREPORT_MODULES } from "../core/artifacts/android/bugreport/index.js";
 import type { Acquisition, ArtifactModule, FileRef } from "../core/artifacts/module.js";
+import type { RecordData } from "../core/types.js";
 import type { Evidence, EvidenceStat } from "../core/evidence/evidence.js";
 import { AndroidBackup } from "../core/formats/android-backup-acquisition.js";
 import { AndroidQF } from "../core/formats/androidqf.js";
@@ -62,6 +63,24 @@ class NestedPlaceholder implements Acquisition {
     if (this.failure) throw new Error(this.failure);
   }
 }
+
+/** A module of a nested archive, run on the archive when the collection holds a usable one; skipped when it
+ *  holds none, failed with the reason when it cannot be opened (the module's own code is not called then). */
+function nestedModule<R extends RecordData>(module: ArtifactModule<R>): ArtifactModule<R> {
+  return {
+    ...module,
+    records(ctx) {
+      const acquisition = ctx.acquisition;
+      if (!(acquisition instanceof NestedPlaceholder)) return module.records(ctx);
+      return (async function* () {
+        for await (const _ of acquisition.find()) void _;
+      })();
+    },
+  };
+}
+
+const BACKUP_MODULES = ANDROID_BACKUP_MODULES.map(nestedModule);
+const BUGREPORT_MODULES = ANDROID_BUGREPORT_MODULES.map(nestedModule);
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -159,11 +178,11 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
   }
 }
 
-export const ANDROIDQF_CHECK_MODULES: ArtifactModule<any>[] = [...ANDROIDQF_MODULES, ...ANDROID_BUGREPORT_MODULES, ...ANDROID_BACKUP_MODULES, androidExposure];
+export const ANDROIDQF_CHECK_MODULES: ArtifactModule<any>[] = [...ANDROIDQF_MODULES, ...BUGREPORT_MODULES, ...BACKUP_MODULES, androidExposure];
 
 export function androidqfCheck(input: AndroidBackupPasswordInput = {}): CheckSpec {
-  const backupModules = new Set<ArtifactModule<any>>(ANDROID_BACKUP_MODULES);
-  const bugreportModules = new Set<ArtifactModule<any>>(ANDROID_BUGREPORT_MODULES);
+  const backupModules = new Set<ArtifactModule<any>>(BACKUP_MODULES);
+  const bugreportModules = new Set<ArtifactModule<any>>(BUGREPORT_MODULES);
   return {
     command: "check-androidqf",
     modules: ANDROIDQF_CHECK_MODULES,

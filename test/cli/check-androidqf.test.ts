@@ -226,3 +226,65 @@ describe("check-androidqf on broken and hostile input", () => {
     }
   });
 });
+
+describe("check-androidqf on generated collections with nested archives", () => {
+  let dir: string;
+  let zipFile: string;
+  beforeAll(async () => {
+    const { generateAndroidqf } = await import("../../src/node/generate/androidqf.js");
+    dir = tmp("spyscope-aqf-nested-");
+    await generateAndroidqf({ dir, seed: 5, files: 200, overwrite: true, backup: { messages: 30, password: "s3cret" }, bugreport: { packages: 40 } });
+    // The same collection zipped in its own top folder, as zipping androidqf's output folder gives.
+    const entries: Record<string, Uint8Array> = {};
+    const walk = (rel: string) => {
+      for (const name of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+        const r = rel ? `${rel}/${name.name}` : name.name;
+        if (name.isDirectory()) walk(r);
+        else entries[`androidqf_5/${r}`] = readFileSync(path.join(dir, r));
+      }
+    };
+    walk("");
+    zipFile = path.join(tmp("spyscope-aqf-nested-zip-"), "collection.zip");
+    writeFileSync(zipFile, zipSync(entries));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(path.dirname(zipFile), { recursive: true, force: true });
+  });
+
+  it("runs the bugreport modules on bugreport.zip and the backup module on backup.ab, from a folder and from a zip alike", async () => {
+    const runs: CheckResult[] = [];
+    for (const target of [dir, zipFile]) {
+      const r = await runCheckAndroidqf({ target, iocs: [TEST_STIX] }, { password: "s3cret", ...noPassword });
+      const cov = new Map(r.summary.coverage.map((c) => [c.module, c]));
+      expect(cov.get("sms")!.records, target).toBeGreaterThanOrEqual(30);
+      expect(cov.get("dumpsys_packages")!.status, target).toBe("ran");
+      expect(cov.get("dumpsys_packages")!.records, target).toBeGreaterThanOrEqual(40);
+      expect(cov.get("aqf_files")!.records, target).toBe(201);
+      expect((r.info.androidqf_bugreport as any).source).toBe("bugreport.zip");
+      const inputs = Object.keys(r.info.input_files as object);
+      expect(inputs.some((k) => /bugreport\.zip::/.test(k)), target).toBe(true);
+      expect(inputs.some((k) => /backup\.ab::apps\//.test(k)), target).toBe(true);
+      expect((r.info.coverage as any).failed).toEqual([]);
+      runs.push(r);
+    }
+    // Same records and alerts whether the collection is a folder or a zip.
+    const shape = (r: CheckResult) => r.summary.coverage.map((c) => `${c.module}:${c.status}:${c.records}:${c.detections}`);
+    expect(shape(runs[1])).toEqual(shape(runs[0]));
+    expect(runs[1].summary.counts).toEqual(runs[0].summary.counts);
+  });
+
+  it("skips (does not fail) the modules of nested archives a collection does not hold", async () => {
+    const bare = tmp("spyscope-aqf-bare-");
+    try {
+      for (const f of ["getprop.txt", "packages.json", "ps.txt"]) copyFileSync(path.join(dir, f), path.join(bare, f));
+      const r = await runCheckAndroidqf({ target: bare, iocs: [TEST_STIX] }, noPassword);
+      const cov = new Map(r.summary.coverage.map((c) => [c.module, c]));
+      for (const m of ["sms", "dumpsys_packages", "tombstones", "getprop"]) expect(cov.get(m)!.status, m).toBe("skipped");
+      expect((r.info.coverage as any).failed).toEqual([]);
+      expect((r.info.coverage as any).complete).toBe(true);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,6 +8,8 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
+import { generateAndroidBackup } from "./android-backup.js";
+import { generateBugreport } from "./android-bugreport.js";
 import { Rng } from "./ios/types.js";
 
 /** Indicator values to plant (each list may be empty). */
@@ -44,6 +46,10 @@ export interface GenerateAndroidqfOptions {
   /** Unix seconds of the acquisition (default 1,700,000,000). */
   now?: number;
   overwrite?: boolean;
+  /** Add a backup.ab with SMS/MMS (androidqf's backup), encrypted when a password is given. */
+  backup?: { messages?: number; password?: string | null } | null;
+  /** Add a bugreport.zip (androidqf's bugreport) with this many packages. */
+  bugreport?: { packages?: number } | null;
 }
 
 export interface GenerateAndroidqfResult {
@@ -307,6 +313,13 @@ export async function generateAndroidqf(opts: GenerateAndroidqfOptions): Promise
   while (next < planted.length) emit(planted[next++]);
   if (format === "array") out.write(n ? "]" : "[]");
   out.close();
+
+  if (opts.backup) {
+    await generateAndroidBackup({ file: path.join(dir, "backup.ab"), seed: opts.seed, messages: opts.backup.messages ?? 50, password: opts.backup.password ?? null, now, rounds: 1000 });
+  }
+  if (opts.bugreport) {
+    generateBugreport({ out: path.join(dir, "bugreport.zip"), seed: opts.seed, packages: opts.bugreport.packages ?? 50, appopsLines: 200, batteryLines: 200, tombstones: 1, timezone: tz ?? undefined, now });
+  }
 
   return { dir, files: n, packages: packages.length, processes: ps.length - 1, expectedHeuristics: expected, ms: performance.now() - t0 };
 }
