@@ -183,6 +183,18 @@ describe("gzip integrity", () => {
     await expect(collectBytes(gunzip(chunked(concatBytes([gz, text("junk!junk!")]), 512)))).rejects.toThrow(GzipError);
   });
 
+  it("readTar reads a gzip source to its end, so a CRC error after the end-of-archive marker is not missed", async () => {
+    const bad = gz.slice();
+    bad[gz.length - 7] ^= 0x01;
+    const names: string[] = [];
+    await expect(
+      (async () => {
+        for await (const e of readTar(gunzip(chunked(bad, 64)))) names.push(e.name);
+      })(),
+    ).rejects.toThrow(/CRC-32 .* recorded/);
+    expect(names).toEqual(["shutdown.log"]);
+  });
+
   it("stops a decompression bomb at maxOutputBytes while it streams", async () => {
     const bomb = new Uint8Array(gzipSync(new Uint8Array(64 * 1024 * 1024), { level: 9 }));
     expect(bomb.length).toBeLessThan(100_000);

@@ -1,6 +1,7 @@
 // Streaming tar reader: one pass over chunks (e.g. gunzip's output), nothing extracted, nothing followed.
 // ustar, POSIX pax (path, linkpath, size, mtime; global and per-entry) and GNU long names/links.
 // Unsafe names (absolute, `..`) and links are reported on the entry, never resolved; sizes are bounded.
+// The input is read to its end, past the end-of-archive marker, so a gzip source gets to check its trailer.
 
 export type TarEntryType = "file" | "directory" | "symlink" | "hardlink" | "other";
 
@@ -74,7 +75,11 @@ export async function* readTar(
     if (isZeroBlock(header)) {
       // The end marker is two zero blocks; accept one followed by end of data (some writers stop there).
       const next = await input.readExact(BLOCK, "end-of-archive marker", true);
-      if (next === null || isZeroBlock(next)) return;
+      if (next === null || isZeroBlock(next)) {
+        // Consume the record padding after the marker: a gzip source verifies its CRC only at its very end.
+        await input.drain();
+        return;
+      }
       throw new TarError(`${label}: zero block followed by data at byte ${input.offset - BLOCK} (corrupt archive)`);
     }
     const at = input.offset - BLOCK;
@@ -328,6 +333,12 @@ class ChunkReader {
     this.pos += k;
     this.offset += k;
     return out;
+  }
+
+  /** Read (and drop) whatever is left of the input. */
+  async drain(): Promise<void> {
+    this.pos = this.buf.length;
+    while (await this.fill()) this.pos = this.buf.length;
   }
 
   async skip(n: number, what: string): Promise<void> {
