@@ -234,35 +234,35 @@ export class IosFilesystem implements Acquisition {
     const folders = pattern.endsWith("/");
     const p = this.varRoot === "var" ? pattern.replace(/^private\/var\//, "var/") : pattern;
     const body = folders ? p.slice(0, -1) : p;
-    const re = globToRegExp(body);
     if (!/[*?]/.test(body)) {
       const e = await this.evidence.entry(body);
       if (e && e.type === (folders ? "directory" : "file")) yield { path: e.path };
       return;
     }
-    const start = literalFolder(body, /[*?]/);
-    const depth = body.includes("**") ? Infinity : body.split("/").length;
-    for await (const e of this.walkTo(start, depth)) {
-      if (e.type === (folders ? "directory" : "file") && re.test(e.path)) yield { path: e.path };
-    }
-  }
-
-  /** walk() below `dir`, skipping what lies deeper than `depth` components from the dump root. */
-  private async *walkTo(dir: string, depth: number): AsyncIterable<FsEntry> {
-    if (depth === Infinity) {
-      yield* this.evidence.walk(dir, { names: true });
+    const want = folders ? "directory" : "file";
+    if (body.includes("**")) {
+      const re = globToRegExp(body);
+      for await (const e of this.evidence.walk(literalFolder(body, /[*?]/), { names: true })) {
+        if (e.type === want && re.test(e.path)) yield { path: e.path };
+      }
       return;
     }
-    // Bounded depth: list level by level instead of walking whole subtrees.
-    let level = [dir];
-    for (let d = dir ? dir.split("/").length : 0; d < depth && level.length; d++) {
+    // Component by component: only folders whose name matches the pattern's component at that depth are opened.
+    const parts = body.split("/");
+    let level = [""];
+    for (let d = 0; d < parts.length && level.length; d++) {
+      const last = d === parts.length - 1;
+      const part = parts[d];
+      const partRe = /[*?]/.test(part) ? globToRegExp(part) : null;
       const next: string[] = [];
       for (const folder of level) {
-        for (const name of await this.evidence.list(folder)) {
+        const names = partRe ? (await this.evidence.list(folder)).filter((n) => partRe.test(n)) : [part];
+        for (const name of names) {
           const e = await this.evidence.entry(join(folder, name));
           if (!e) continue;
-          yield e;
-          if (e.type === "directory") next.push(e.path);
+          if (last) {
+            if (e.type === want) yield { path: e.path };
+          } else if (e.type === "directory") next.push(e.path);
         }
       }
       level = next;
