@@ -84,3 +84,10 @@ describe("parseKeepingBigIntegers", () => {
     expect(got.neg).toBe(-9007199254740993n);
   });
 });
+
+describe("big integers in NDJSON", () => {
+  it("keeps them exact in objects, arrays and top-level values; digits inside strings stay strings", async () => {
+    const got = await all('{"a": 12345678901234567890}\n[1, 98765432109876543210]\n-12345678901234567890\n{"s": "x:12345678901234567890"}\n', 7);
+    expect(got).toEqual([{ a: 12345678901234567890n }, [1, 98765432109876543210n], -12345678901234567890n, { s: "x:12345678901234567890" }]);
+  });
+});

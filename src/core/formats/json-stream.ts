@@ -31,16 +31,12 @@ function isSpace(c: number): boolean {
 /** A run of digits long enough to be an integer beyond 2^53 (certificate serial numbers, some ids). */
 const BIG_DIGIT_RUN = 16;
 
-/** Whether a text has BIG_DIGIT_RUN digits in a row (a plain loop: several times faster than /\d{16}/). */
+/** A number of BIG_DIGIT_RUN digits or more: numbers follow ':', ',', '[' or start the text. May also fire
+ *  inside a string (then the exact path merely runs for nothing); never misses such a number. */
+const LONG_NUMBER = /(?:^|[:,[])\s*-?\d{16}/;
+
 function hasLongDigitRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++run >= BIG_DIGIT_RUN) return true;
-    } else run = 0;
-  }
-  return false;
+  return LONG_NUMBER.test(text);
 }
 const BIG_MARK = "\u0000bigint:";
 

@@ -1,7 +1,9 @@
 // androidqf modules on MVT's androidqf fixture folder, compared with MVT's own JSON output.
 
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { scan, type ModuleCoverage } from "../../../src/core/analysis/engine.js";
 import { ANDROIDQF_MODULES } from "../../../src/core/artifacts/android/androidqf/index.js";
 import { AndroidQF } from "../../../src/core/formats/androidqf.js";
@@ -63,5 +65,31 @@ describe("androidqf modules on the MVT fixture", () => {
     expect(files).toContainEqual(["2019-02-14 14:47:52.000000", "--C-", "/sdcard/.profig.os (u:object_r:sdcardfs:s0)"]);
     expect(files).toContainEqual(["2020-06-25 18:25:32.000000", "MA--", "/sdcard/.profig.os (u:object_r:sdcardfs:s0)"]);
     expect(files).toHaveLength(6);
+  });
+
+  it("shows files.json times in the phone's zone and puts the timeline on UTC, across DST", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-aqf-tz-"));
+    try {
+      writeFileSync(path.join(dir, "getprop.txt"), "[persist.sys.timezone]: [Europe/Berlin]\n");
+      // 2024-03-31 00:30 UTC (winter, +1) / 2024-03-31 01:30 UTC (summer, +2) / 2024-07-01 12:00 UTC (+2).
+      const entry = { path: "/sdcard/a", mode: "-rw-------", context: "", changed_time: 1711845000, modified_time: 1711848600, access_time: 1719835200, sha256: "" };
+      writeFileSync(path.join(dir, "files.json"), JSON.stringify(entry) + "\n");
+      const r = await scanFolder(dir);
+      const rec = r.records.get("aqf_files")![0];
+      expect([rec.changed_time, rec.modified_time, rec.access_time, rec.timezone]).toEqual([
+        "2024-03-31 01:30:00.000000",
+        "2024-03-31 03:30:00.000000",
+        "2024-07-01 14:00:00.000000",
+        "Europe/Berlin",
+      ]);
+      const tl = r.timeline.filter((e) => e.module === "AQFFiles").map((e) => `${e.timestamp} ${e.event}`);
+      expect(tl).toEqual(["2024-07-01 12:00:00.000000 -A--", "2024-03-31 00:30:00.000000 --C-", "2024-03-31 01:30:00.000000 M---"]);
+      // Read back from the written JSON (no instants attached), the zone puts the times back on UTC.
+      const { fileTimeline } = await import("../../../src/core/artifacts/android/androidqf/files.js");
+      const again = fileTimeline(JSON.parse(JSON.stringify(rec))).map((e) => `${e.timestamp} ${e.event}`);
+      expect(again).toEqual(tl);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

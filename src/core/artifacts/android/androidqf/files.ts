@@ -15,7 +15,7 @@ const TIME_FIELDS = ["access_time", "changed_time", "modified_time"] as const;
 const SUSPICIOUS_PREFIX = "/data/local/tmp/";
 const COLLECTOR_PATHS = new Set(["/data/local/tmp/collector"]);
 
-/** The UTC instants of a record's times as read (same order as TIME_FIELDS); a symbol, so never written. */
+/** The Unix times of a record as read (same order as TIME_FIELDS); a symbol, so never written. */
 const UTC_TIMES = Symbol("utcTimes");
 
 const clocks = new Map<string, DeviceClock>();
@@ -36,8 +36,9 @@ function isoSeconds(iso: string): number {
 /** The timeline instant of the device-local time in field `i` of a record: the instant read from files.json
  *  when the record was just read, else the local time put back on UTC with the zone the record names. */
 function utcOf(r: RecordData, i: number, local: string): string {
-  const raw = (r as Record<symbol, unknown>)[UTC_TIMES] as (string | null)[] | undefined;
-  if (raw?.[i]) return raw[i]!;
+  const raw = (r as Record<symbol, unknown>)[UTC_TIMES] as (number | null)[] | undefined;
+  const t = raw?.[i];
+  if (typeof t === "number") return isoFromSeconds(t) ?? local;
   const tz = r.timezone;
   if (typeof tz !== "string" || !tz) return local;
   return isoFromSeconds(clockFor(tz).utcFromLocal(isoSeconds(local))) ?? local;
@@ -92,12 +93,12 @@ export const aqfFiles = artifact({
             continue;
           }
           const r = entry as RecordData;
-          let utc: (string | null)[] | null = null;
+          let utc: (number | null)[] | null = null;
           for (let i = 0; i < TIME_FIELDS.length; i++) {
             const v = r[TIME_FIELDS[i]];
             if (typeof v !== "number") continue;
             r[TIME_FIELDS[i]] = clock.localIso(v) ?? v;
-            if (tz) (utc ??= [null, null, null])[i] = isoFromSeconds(v);
+            if (tz) (utc ??= [null, null, null])[i] = v;
           }
           if (tz) {
             // Names the zone, so the records can be put back on the real clock when read again.
