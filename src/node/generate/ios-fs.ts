@@ -350,6 +350,12 @@ export async function generateIosFilesystem(opts: GenerateFsOptions): Promise<Ge
     for (const p of plant.filePaths) layout.write(p.replace(/^\/+/, ""), "");
   }
 
+  // The system version file (read-only system volume), as on a device running the last build above.
+  layout.write(
+    "System/Library/CoreServices/SystemVersion.plist",
+    writeBinaryPlist({ ProductBuildVersion: FS_BUILDS[FS_BUILDS.length - 1][0], ProductName: "iPhone OS", ProductVersion: "16.7.2" }),
+  );
+
   if (opts.escapingSymlink) symlinkSync("/etc", layout.abs(`${VAR}/mobile/Library/escape`));
 
   // 10. Filler.
