@@ -288,3 +288,35 @@ describe("check-androidqf on generated collections with nested archives", () => 
     }
   });
 });
+
+describe("check-iocs on androidqf results", () => {
+  it("re-matches spyscope's and MVT's androidqf output folders against new indicators", async () => {
+    const { runCheckIocs } = await import("../../src/node/check-iocs.js");
+    const work = tmp("spyscope-aqf-iocs-");
+    try {
+      const malware = "malware--00000000-0000-4000-8000-0000000000aa";
+      const patterns = ["[app:id='com.whatsapp']", "[file:path='/sdcard/.profig.os']", "[app:cert.sha256='3987d043d10aefaf5a8710b3671418fe57e0e19b653c9df82558feb5ffce5d44']"];
+      const objects: object[] = [{ type: "malware", id: malware, name: "Retro", is_family: false }];
+      patterns.forEach((pattern, i) => {
+        const id = `indicator--00000000-0000-4000-8000-0000000000${10 + i}`;
+        objects.push({ type: "indicator", id, pattern, pattern_type: "stix", valid_from: "2024-01-01T00:00:00Z" });
+        objects.push({ type: "relationship", id: `relationship--00000000-0000-4000-8000-0000000000${20 + i}`, relationship_type: "indicates", source_ref: id, target_ref: malware });
+      });
+      const stix = path.join(work, "retro.stix2");
+      writeFileSync(stix, JSON.stringify({ type: "bundle", id: "bundle--00000000-0000-4000-8000-0000000000bb", objects }));
+      const ours = path.join(work, "ours");
+      await runCheckAndroidqf({ target: AQF, output: ours, iocs: [TEST_STIX] }, noPassword);
+      for (const dir of [ours, EXPECTED]) {
+        const r = await runCheckIocs({ dir, iocs: [stix], output: path.join(work, `re-${path.basename(dir)}`) });
+        const found = r.summary.detections.map((d) => `${d.module} ${d.match!.indicator.kind} ${d.match!.indicator.value}`).sort();
+        expect(found, dir).toEqual([
+          "aqf_files file_paths /sdcard/.profig.os",
+          "aqf_packages app_cert_hashes 3987d043d10aefaf5a8710b3671418fe57e0e19b653c9df82558feb5ffce5d44",
+          "aqf_packages app_ids com.whatsapp",
+        ]);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
