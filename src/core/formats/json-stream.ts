@@ -217,14 +217,27 @@ export class JsonElementScanner {
       let digits = this.digits;
       let done = false;
       if (this.container) {
-        // Only quotes, backslashes inside strings, brackets and runs of digits matter.
+        // Only quotes, brackets and runs of digits outside strings matter; a string is skipped to its
+        // closing quote (one not preceded by an odd run of backslashes) with indexOf.
         for (; i < n; i++) {
-          const c = buf.charCodeAt(i);
           if (inString) {
-            if (escaped) escaped = false;
-            else if (c === BACKSLASH) escaped = true;
-            else if (c === QUOTE) inString = false;
-          } else if (c >= 48 && c <= 57) {
+            let q = buf.indexOf('"', i);
+            while (q !== -1) {
+              let b = q - 1;
+              while (b >= this.start && buf.charCodeAt(b) === BACKSLASH) b--;
+              if ((q - 1 - b) % 2 === 0) break;
+              q = buf.indexOf('"', q + 1);
+            }
+            if (q === -1) {
+              i = n;
+              break;
+            }
+            i = q;
+            inString = false;
+            continue;
+          }
+          const c = buf.charCodeAt(i);
+          if (c >= 48 && c <= 57) {
             if (++digits >= BIG_DIGIT_RUN) this.big = true;
           } else {
             digits = 0;
