@@ -105,7 +105,7 @@ describe("check-androidqf on MVT's androidqf folder", () => {
     const info = readJson(path.join(out, "info.json"));
     expect(info.command).toBe("check-androidqf");
     expect(info.acquisition).toBe("androidqf");
-    expect(info.androidqf).toEqual({ root: ".", timezone: null, problems: [] });
+    expect(info.androidqf).toEqual({ root: ".", timezone: null, problems: [], notes: [] });
     expect(info.androidqf_backup).toMatchObject({ present: true, encryption: "none" });
     expect(info.androidqf_bugreport.source).toBe("dumpsys.txt");
     expect(info.coverage.complete).toBe(true);

@@ -87,8 +87,10 @@ export class AndroidQF implements Acquisition {
   readonly platform = "android" as const;
   private listing: Promise<string[]> | null = null;
   private clock: Promise<DeviceClock> | null = null;
-  /** Problems met while listing or reading shared files (for info.json). */
+  /** Problems that leave part of the collection unread (info.json; coverage is then incomplete). */
   readonly problems: string[] = [];
+  /** Facts that make some values less certain without hiding anything (unknown time zone…). */
+  readonly notes: string[] = [];
 
   private constructor(readonly evidence: CollectionEvidence) {}
 
@@ -158,11 +160,11 @@ export class AndroidQF implements Acquisition {
           tz = props.find((p) => p.name === "persist.sys.timezone")?.value ?? null;
         }
       } catch (e) {
-        this.problems.push(`getprop.txt: ${e instanceof Error ? e.message : String(e)} (time zone unknown, local times shown as UTC)`);
+        this.notes.push(`getprop.txt: ${e instanceof Error ? e.message : String(e)} (time zone unknown, local times shown as UTC)`);
       }
       const clock = new DeviceClock(tz);
       this.timezone = clock.timezone;
-      if (tz && !clock.timezone) this.problems.push(`unknown time zone "${tz}" in persist.sys.timezone: local times shown as UTC`);
+      if (tz && !clock.timezone) this.notes.push(`unknown time zone "${tz}" in persist.sys.timezone: local times shown as UTC`);
       return clock;
     })();
     return this.clock;
@@ -179,7 +181,7 @@ export class AndroidQF implements Acquisition {
           if (Number.isFinite(t) && t > 0) return t;
         }
       } catch (e) {
-        this.problems.push(`acquisition.json: ${e instanceof Error ? e.message : String(e)}`);
+        this.notes.push(`acquisition.json: ${e instanceof Error ? e.message : String(e)} (patch age measured from today)`);
       }
       return null;
     })();
@@ -201,7 +203,7 @@ export class AndroidQF implements Acquisition {
 
   /** Facts for info.json (the time zone once deviceClock() has been read). */
   info(): Record<string, unknown> {
-    return { androidqf: { root: this.evidence.prefix || ".", timezone: this.timezone, problems: this.problems } };
+    return { androidqf: { root: this.evidence.prefix || ".", timezone: this.timezone, problems: this.problems, notes: this.notes } };
   }
 
   /** The device's IANA time zone, once deviceClock() has resolved; null when unknown. */

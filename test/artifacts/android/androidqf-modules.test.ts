@@ -92,4 +92,20 @@ describe("androidqf modules on the MVT fixture", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("notes an unknown time zone (times then shown as UTC) without marking anything unread", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-aqf-tz-"));
+    try {
+      writeFileSync(path.join(dir, "getprop.txt"), "[persist.sys.timezone]: [Mars/Olympus_Mons]\n");
+      writeFileSync(path.join(dir, "files.json"), '[{"path":"/a","changed_time":0,"modified_time":0,"access_time":0}]');
+      const qf = await AndroidQF.open(await DirectoryEvidence.open(dir));
+      expect((await qf.deviceClock()).timezone).toBeNull();
+      expect(qf.notes).toEqual(['unknown time zone "Mars/Olympus_Mons" in persist.sys.timezone: local times shown as UTC']);
+      expect(qf.problems).toEqual([]);
+      const r = await scanFolder(dir);
+      expect(r.records.get("aqf_files")).toEqual([{ path: "/a", changed_time: "1970-01-01 00:00:00.000000", modified_time: "1970-01-01 00:00:00.000000", access_time: "1970-01-01 00:00:00.000000" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
