@@ -4,7 +4,9 @@
 // bugreport modules the bugreport.zip inside it. A nested archive that cannot be opened fails its modules
 // with the reason; the rest of the scan goes on.
 
-import { promises as fs } from "node:fs";
+import { once } from "node:events";
+import { createWriteStream, promises as fs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ANDROIDQF_MODULES } from "../core/artifacts/android/androidqf/index.js";
 import { androidExposure } from "../core/artifacts/android/exposure.js";
@@ -16,7 +18,6 @@ import type { Evidence, EvidenceStat } from "../core/evidence/evidence.js";
 import { AndroidBackup } from "../core/formats/android-backup-acquisition.js";
 import { AndroidQF } from "../core/formats/androidqf.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
-import { BytesSource, type ByteSource } from "../core/formats/byte-source.js";
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import { nodeBackupCrypto } from "./backup-crypto.js";
 import { androidBackupPassword, type AndroidBackupPasswordInput } from "./check-android-backup.js";
@@ -126,8 +127,32 @@ async function openBackup(qf: AndroidQF, input: AndroidBackupPasswordInput): Pro
   }
 }
 
-/** A bugreport.zip inside a zip collection is read into memory to be opened (zips need random access). */
-const MAX_NESTED_ZIP = 1024 * 1024 * 1024;
+/** A bugreport.zip inside a zipped collection, copied (as it is inflated and hashed) to a private temporary
+ *  file so that it can be read at random like any zip; removed when the scan ends. Memory stays bounded. */
+async function spoolEntry(qf: AndroidQF, name: string): Promise<FileByteSource & { close(): Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "spyscope-nested-"));
+  const file = path.join(dir, "nested.zip");
+  try {
+    const out = createWriteStream(file, { mode: 0o600 });
+    try {
+      for await (const chunk of qf.evidence.stream(name)) if (!out.write(chunk)) await once(out, "drain");
+    } finally {
+      out.end();
+      await once(out, "close");
+    }
+    const src = await FileByteSource.open(file);
+    const closeFile = src.close.bind(src);
+    return Object.assign(src, {
+      async close() {
+        await closeFile();
+        await fs.rm(dir, { recursive: true, force: true });
+      },
+    });
+  } catch (e) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
 
 /** The bugreport modules read the collection's bugreport.zip, or when it has none its dumpsys.txt (the
  *  dumpstate text androidqf collects itself). */
@@ -147,7 +172,7 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
       return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: "dumpsys.txt", error: reason }, close: none };
     }
   }
-  let source: ByteSource & { close?(): Promise<void> };
+  let source: FileByteSource;
   try {
     const inner = qf.evidence.inner;
     if (inner instanceof DirectoryEvidence) {
@@ -155,14 +180,14 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
       for await (const _ of qf.evidence.stream(name)) void _;
       source = await FileByteSource.open(await inner.resolve(full));
     } else {
-      source = new BytesSource(await qf.evidence.read(name, { maxBytes: MAX_NESTED_ZIP }));
+      source = await spoolEntry(qf, name);
     }
   } catch (e) {
     const reason = `${name}: ${errorText(e)}`;
     qf.problems.push(reason);
     return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: name, error: reason }, close: none };
   }
-  const close = async () => void (await source.close?.());
+  const close = () => source.close();
   try {
     const archive = await ZipArchive.open(source, label);
     const evidence = new ZipEvidence(archive, nodeSha256);

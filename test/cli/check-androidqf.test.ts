@@ -254,6 +254,8 @@ describe("check-androidqf on generated collections with nested archives", () => 
 
   it("runs the bugreport modules on bugreport.zip and the backup module on backup.ab, from a folder and from a zip alike", async () => {
     const runs: CheckResult[] = [];
+    const spools = () => readdirSync(os.tmpdir()).filter((n) => n.startsWith("spyscope-nested-")).length;
+    const spoolsBefore = spools();
     for (const target of [dir, zipFile]) {
       const r = await runCheckAndroidqf({ target, iocs: [TEST_STIX] }, { password: "s3cret", ...noPassword });
       const cov = new Map(r.summary.coverage.map((c) => [c.module, c]));
@@ -272,6 +274,8 @@ describe("check-androidqf on generated collections with nested archives", () => 
     const shape = (r: CheckResult) => r.summary.coverage.map((c) => `${c.module}:${c.status}:${c.records}:${c.detections}`);
     expect(shape(runs[1])).toEqual(shape(runs[0]));
     expect(runs[1].summary.counts).toEqual(runs[0].summary.counts);
+    // The zipped collection's bugreport.zip was spooled to a private temporary file, removed afterwards.
+    expect(spools()).toBe(spoolsBefore);
   });
 
   it("skips (does not fail) the modules of nested archives a collection does not hold", async () => {
