@@ -22,7 +22,8 @@ function buf(u: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 /** BackupCrypto over WebCrypto (`crypto.subtle`), available in browsers and in Node 20. */
-export function webBackupCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle): BackupCrypto {
+export function webBackupCrypto(subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle): BackupCrypto {
+  if (!subtle) throw new Error("WebCrypto (crypto.subtle) is not available here: browsers offer it only to secure (https or localhost) pages");
   return {
     async pbkdf2(hash, password, salt, iterations, bytes) {
       const key = await subtle.importKey("raw", buf(password), "PBKDF2", false, ["deriveBits"]);
