@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateIosBackup, projectRoot } from "../src/node/generate/ios-backup.js";
 import { runCheckBackup } from "../src/node/check-backup.js";
+import { SCAN_HEAP_LIMIT_MB } from "../src/cli/heap-limit.js";
 
 interface RunResult {
   records: number;
@@ -82,7 +83,9 @@ async function ensureBackup(root: string, scale: number, seed: number): Promise<
 }
 
 function runChild(dir: string): RunResult {
-  const execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
+  let execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
+  // The heap limit `spyscope check-backup` runs with (src/cli/heap-limit.ts), so the peak measured is the CLI's.
+  if (!execArgv.some((a) => a.startsWith("--max-old-space-size"))) execArgv = [...execArgv, `--max-old-space-size=${SCAN_HEAP_LIMIT_MB}`];
   const p = spawnSync(process.execPath, [...execArgv, thisFile, "--run", dir], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

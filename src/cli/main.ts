@@ -23,6 +23,7 @@ import { updateIndicators } from "../node/iocs-update.js";
 import { generateIosBackup } from "../node/generate/ios-backup.js";
 import { VERSION } from "../node/version.js";
 import { Progress } from "./progress.js";
+import { relaunchWithHeapLimit } from "./heap-limit.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -195,6 +196,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-buildProgram()
-  .parseAsync(process.argv)
-  .catch((e) => fail(e));
+if (!relaunchWithHeapLimit()) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e) => fail(e));
+}

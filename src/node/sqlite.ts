@@ -57,9 +57,19 @@ class BetterSqliteDatabase extends SqliteDatabaseBase {
   }
 }
 
+/** One private copy of an evidence database, shared by every connection open on it. */
+interface PrivateCopy {
+  slot: string;
+  dbPath: string;
+  refs: number;
+}
+
 export class NodeSqliteOpener implements SqliteOpener {
   private dir: string | null = null;
   private seq = 0;
+  // A database opened twice (Manifest.db: by the backup to resolve files, then by the manifest module) is
+  // copied, and its bytes hashed, once.
+  private copies = new WeakMap<Evidence, Map<string, PrivateCopy>>();
 
   private tempDir(): string {
     this.dir ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-sqlite-"));
@@ -81,37 +91,70 @@ export class NodeSqliteOpener implements SqliteOpener {
     return size;
   }
 
+  /** The private copy of `rel` (database and -wal), made on first use and shared while open. */
+  private async privateCopy(evidence: Evidence, rel: string): Promise<PrivateCopy> {
+    let byPath = this.copies.get(evidence);
+    if (!byPath) this.copies.set(evidence, (byPath = new Map()));
+    const open = byPath.get(rel);
+    if (open) {
+      open.refs++;
+      return open;
+    }
+    const slot = path.join(this.tempDir(), String(++this.seq));
+    mkdirSync(slot);
+    const dbPath = path.join(slot, "db.sqlite");
+    const copy: PrivateCopy = { slot, dbPath, refs: 1 };
+    try {
+      await this.copyOut(evidence, rel, dbPath);
+      const head = Buffer.alloc(16);
+      const fd = openSync(dbPath, "r");
+      readSync(fd, head, 0, 16, 0);
+      closeSync(fd);
+      if (!isSqlite(head)) throw new SqliteError(rel, "not a SQLite database (bad header)");
+      const wal = await evidence.stat(`${rel}-wal`);
+      if (wal && !wal.isDirectory && wal.size > 0) await this.copyOut(evidence, `${rel}-wal`, `${dbPath}-wal`);
+    } catch (e) {
+      rmSync(slot, { recursive: true, force: true });
+      throw e;
+    }
+    byPath.set(rel, copy);
+    return copy;
+  }
+
+  private release(evidence: Evidence, rel: string, copy: PrivateCopy): void {
+    if (--copy.refs > 0) return;
+    const byPath = this.copies.get(evidence);
+    if (byPath?.get(rel) === copy) byPath.delete(rel);
+    rmSync(copy.slot, { recursive: true, force: true });
+  }
+
   async open(evidence: Evidence, rel: string): Promise<SqliteDatabase> {
     const st = await evidence.stat(rel);
     if (!st || st.isDirectory) throw new SqliteError(rel, "database file is missing from the evidence");
     if (st.size === 0) throw new SqliteError(rel, "database file is empty (0 bytes)");
-    const slot = path.join(this.tempDir(), String(++this.seq));
-    mkdirSync(slot);
-    const dbPath = path.join(slot, "db.sqlite");
-    await this.copyOut(evidence, rel, dbPath);
-    const head = Buffer.alloc(16);
-    const fd = openSync(dbPath, "r");
-    readSync(fd, head, 0, 16, 0);
-    closeSync(fd);
-    if (!isSqlite(head)) throw new SqliteError(rel, "not a SQLite database (bad header)");
-    const wal = await evidence.stat(`${rel}-wal`);
-    if (wal && !wal.isDirectory && wal.size > 0) await this.copyOut(evidence, `${rel}-wal`, `${dbPath}-wal`);
+    const copy = await this.privateCopy(evidence, rel);
     let db: Database.Database;
     try {
-      db = new Database(dbPath, { fileMustExist: true });
+      db = new Database(copy.dbPath, { fileMustExist: true });
       db.pragma("query_only = ON");
       // Force the header and schema to be read now so a corrupt file fails here, with its name.
       db.prepare("SELECT count(*) FROM sqlite_master").get();
     } catch (e) {
-      rmSync(slot, { recursive: true, force: true });
+      this.release(evidence, rel, copy);
       throw new SqliteError(rel, `cannot open SQLite database: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return new BetterSqliteDatabase(db, () => rmSync(slot, { recursive: true, force: true }));
+    let closed = false;
+    return new BetterSqliteDatabase(db, () => {
+      if (closed) return;
+      closed = true;
+      this.release(evidence, rel, copy);
+    });
   }
 
   /** Remove every temporary copy. */
   dispose(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
+    this.copies = new WeakMap();
   }
 }

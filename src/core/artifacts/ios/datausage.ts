@@ -23,12 +23,22 @@ export interface DataUsageRecord extends RecordData {
   live_isodate: unknown;
 }
 
-/** Which byte counters are REAL in SQLite (Python prints them with ".0"); kept off the JSON. */
+/** Bit set of the byte counters that are REAL in SQLite (Python prints them with ".0"). Symbol-keyed
+ *  properties stay off the JSON; numbers rather than Sets keep the process table small in memory. */
 const REALS = Symbol("reals");
-/** Timeline events to leave out because an earlier record already produced the same (MVT de-duplicates). */
+/** Bit set of the events (by index in events()) to leave out because an earlier record already produced the
+ *  same one (MVT de-duplicates). */
 const SKIP = Symbol("skip");
 
-type Internal = DataUsageRecord & { [REALS]?: Set<string>; [SKIP]?: Set<string> };
+const COUNTERS = [
+  ["wifi_in", "T_ZWIFIIN"],
+  ["wifi_out", "T_ZWIFIOUT"],
+  ["wwan_in", "T_ZWWANIN"],
+  ["wwan_out", "T_ZWWANOUT"],
+] as const;
+const REAL_BIT: Record<string, number> = { wifi_in: 1, wifi_out: 2, wwan_in: 4, wwan_out: 8 };
+
+type Internal = DataUsageRecord & { [REALS]?: number; [SKIP]?: number };
 
 const py = pyStr;
 
@@ -61,14 +71,14 @@ function baseData(r: DataUsageRecord): string {
 
 /** MVT's three events: live usage always; first/current usage only for a real process row with live usage. */
 function events(r: Internal): TimelineEvent[] {
-  const reals = r[REALS];
+  const reals = r[REALS] ?? 0;
   const base = baseData(r);
   const out: TimelineEvent[] = [
     {
       timestamp: str(r.live_isodate),
       module: "Datausage",
       event: "live_usage",
-      data: `${base} WWAN IN: ${py(r.wwan_in, reals?.has("wwan_in"))}, WWAN OUT: ${py(r.wwan_out, reals?.has("wwan_out"))}`,
+      data: `${base} WWAN IN: ${py(r.wwan_in, (reals & REAL_BIT.wwan_in) !== 0)}, WWAN OUT: ${py(r.wwan_out, (reals & REAL_BIT.wwan_out) !== 0)}`,
     },
   ];
   const name = str(r.proc_name);
@@ -114,11 +124,9 @@ export const datausage = artifact<DataUsageRecord>({
           live_proc_id: row.ZHASPROCESS,
           live_isodate: truthy(row.ZL_TIMESTAMP) ? isoFromMac(row.ZL_TIMESTAMP as number) : first,
         };
-        const reals = new Set<string>();
-        for (const [k, c] of [["wifi_in", "ZWIFIIN"], ["wifi_out", "ZWIFIOUT"], ["wwan_in", "ZWWANIN"], ["wwan_out", "ZWWANOUT"]]) {
-          if (row[`T_${c}`] === "real") reals.add(k);
-        }
-        Object.defineProperty(r, REALS, { value: reals, enumerable: false });
+        let reals = 0;
+        for (const [k, t] of COUNTERS) if (row[t] === "real") reals |= REAL_BIT[k];
+        if (reals) r[REALS] = reals;
         recs.push(r);
       }
       // Live usage whose process row was deleted: shown with the live-usage time, as MVT does.
@@ -164,13 +172,15 @@ export const datausage = artifact<DataUsageRecord>({
       // MVT writes each distinct timeline event once.
       const seen = new Set<string>();
       for (const r of recs) {
-        const skip = new Set<string>();
-        for (const e of events(r)) {
+        let skip = 0;
+        const evs = events(r);
+        for (let i = 0; i < evs.length; i++) {
+          const e = evs[i];
           const k = `${e.timestamp}\u0000${e.event}\u0000${e.data}`;
-          if (seen.has(k)) skip.add(k);
+          if (seen.has(k)) skip |= 1 << i;
           else seen.add(k);
         }
-        if (skip.size) Object.defineProperty(r, SKIP, { value: skip, enumerable: false });
+        if (skip) r[SKIP] = skip;
       }
       yield* recs;
     }
@@ -192,9 +202,9 @@ export const datausage = artifact<DataUsageRecord>({
   },
   time: (r) => (typeof r.first_isodate === "string" ? r.first_isodate : null),
   timeline(r) {
-    const skip = (r as Internal)[SKIP];
+    const skip = (r as Internal)[SKIP] ?? 0;
     const evs = events(r as Internal);
-    return skip ? evs.filter((e) => !skip.has(`${e.timestamp}\u0000${e.event}\u0000${e.data}`)) : evs;
+    return skip ? evs.filter((_, i) => (skip & (1 << i)) === 0) : evs;
   },
   analyzer() {
     const manipulated = new Set<string>();

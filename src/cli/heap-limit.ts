@@ -1,0 +1,34 @@
+// A scan's live heap stays small (under ~200 MB at a million rows per table: records stream), but at full
+// speed V8 lets the old generation fill with garbage far beyond that before it collects, which alone took
+// peak RSS to 600-800 MB. A fixed old-space limit keeps the peak under 500 MB at no measured cost in CPU
+// time (bench/check-backup.ts, docs/performance.md), so `check-backup` re-runs itself once with that limit.
+
+import { spawnSync } from "node:child_process";
+
+/** Old-space limit for scans, in MB: about twice the largest live heap measured at the top bench scale. */
+export const SCAN_HEAP_LIMIT_MB = 384;
+
+/** Commands measured under the limit; others keep Node's default heap. */
+const LIMITED_COMMANDS = new Set(["check-backup"]);
+
+const HEAP_FLAG = /--max-old-space-size/;
+
+/** Re-run this CLI with the heap limit when the command is a limited one and no limit was chosen by the user
+ *  (NODE_OPTIONS / node flags) — then exit with the child's status. Returns false when nothing was done.
+ *  SPYSCOPE_HEAP_MB overrides the limit; SPYSCOPE_HEAP_MB=0 turns the re-run off. */
+export function relaunchWithHeapLimit(argv: string[] = process.argv): boolean {
+  const command = argv[2];
+  if (!command || !LIMITED_COMMANDS.has(command)) return false;
+  if (process.env.SPYSCOPE_HEAP_RELAUNCHED) return false;
+  if (process.execArgv.some((a) => HEAP_FLAG.test(a)) || HEAP_FLAG.test(process.env.NODE_OPTIONS ?? "")) return false;
+  const env = process.env.SPYSCOPE_HEAP_MB;
+  const mb = env === undefined || env === "" ? SCAN_HEAP_LIMIT_MB : Number(env);
+  if (!Number.isFinite(mb) || mb <= 0) return false;
+  const r = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${Math.round(mb)}`, ...argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, SPYSCOPE_HEAP_RELAUNCHED: "1" },
+  });
+  if (r.error) return false; // could not start a child: run here, with the default heap
+  if (r.signal) process.kill(process.pid, r.signal);
+  process.exit(r.status ?? 2);
+}
