@@ -1,11 +1,12 @@
 // `spyscope check-androidqf PATH`: an androidqf collection (its folder, or the zip of it) → output folder +
 // summary, on the one scan path. The androidqf modules read the collection; the backup modules read the
 // backup.ab inside it (encrypted ones with --password / $SPYSCOPE_BACKUP_PASSWORD / a prompt), and the
-// bugreport modules the bugreport.zip inside it. A nested archive that cannot be opened fails its modules
-// with the reason; the rest of the scan goes on.
+// bugreport modules the bugreport.zip inside it (or, without one, the collection's dumpsys.txt). A nested
+// archive that cannot be opened fails its modules with the reason; the rest of the scan goes on.
 
+import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream, promises as fs } from "node:fs";
+import { createReadStream, createWriteStream, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ANDROIDQF_MODULES } from "../core/artifacts/android/androidqf/index.js";
@@ -85,16 +86,25 @@ const BUGREPORT_MODULES = ANDROID_BUGREPORT_MODULES.map(nestedModule);
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+async function fileSha256(file: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
 /** Open the collection: a folder, or a zip file (read in place, never extracted). */
-async function openCollection(target: string): Promise<{ evidence: Evidence; close(): Promise<void>; zip: ZipArchive | null }> {
+async function openCollection(
+  target: string,
+): Promise<{ evidence: Evidence; close(): Promise<void>; zip: ZipArchive | null; archive: Record<string, unknown> | null }> {
   const abs = path.resolve(target);
   const st = await fs.stat(abs).catch(() => null);
   if (!st) throw new Error(`${abs}: no such file or folder`);
-  if (st.isDirectory()) return { evidence: await DirectoryEvidence.open(abs), close: async () => {}, zip: null };
+  if (st.isDirectory()) return { evidence: await DirectoryEvidence.open(abs), close: async () => {}, zip: null, archive: null };
   const source = await FileByteSource.open(abs);
   try {
     const zip = await ZipArchive.open(source, abs);
-    return { evidence: new ZipEvidence(zip, nodeSha256), close: () => source.close(), zip };
+    const archive = { path: abs, sha256: await fileSha256(abs), entries: zip.entries().length };
+    return { evidence: new ZipEvidence(zip, nodeSha256), close: () => source.close(), zip, archive };
   } catch (e) {
     await source.close();
     throw new Error(`${abs} is neither a folder nor a readable zip of an androidqf collection: ${errorText(e)}`);
@@ -229,7 +239,7 @@ export function androidqfCheck(input: AndroidBackupPasswordInput = {}): CheckSpe
             return qf.problems.length ? qf.problems.join("; ") : null;
           },
           acquisitionFor: (m) => (backupModules.has(m) ? backup.acquisition : bugreportModules.has(m) ? bugreport.acquisition : qf),
-          info: () => ({ ...qf.info(), androidqf_backup: backup.info, androidqf_bugreport: bugreport.info }),
+          info: () => ({ ...qf.info(), androidqf_archive: collection.archive, androidqf_backup: backup.info, androidqf_bugreport: bugreport.info }),
         };
       } catch (e) {
         await collection.close();

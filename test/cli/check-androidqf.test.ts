@@ -122,6 +122,7 @@ describe("check-androidqf on MVT's androidqf zip", () => {
       expect(readJson(path.join(out, "aqf_get_prop.json"))).toEqual(readJson(path.join(EXPECTED, "aqf_get_prop.json")));
       const info = readJson(path.join(out, "info.json"));
       expect(info.androidqf.root).toBe("androidqfzip/");
+      expect(info.androidqf_archive).toEqual({ path: AQF_ZIP, sha256: zipHash, entries: 2 });
       expect(Object.keys(info.input_files)).toEqual(["androidqfzip/getprop.txt"]);
       expect(info.input_files["androidqfzip/getprop.txt"]).toBe(sha256(path.join(AQF, "getprop.txt")));
       expect(r.summary.coverage.filter((c) => c.status === "ran").map((c) => c.module)).toEqual(["aqf_get_prop", "exposure"]);
