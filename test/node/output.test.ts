@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { JsonArrayWriter, TimelineSorter, timelineLine } from "../../src/node/output.js";
-import { toJson } from "../../src/core/report/json.js";
+import { recordJson, toJson } from "../../src/core/report/json.js";
 
 describe("output writers", () => {
   it("sorts a timeline larger than one chunk by time through temporary chunk files", async () => {
@@ -33,5 +33,26 @@ describe("output writers", () => {
     expect(text.split("\n")[1]).toBe('{"date":588813210539788032,"blob":"AQID/w==","when":"2021-12-03 19:33:13.000000"},');
     expect(JSON.parse(text)).toHaveLength(2);
     expect(toJson({ b: Buffer.from("hi") }, 0)).toBe('{"b":"aGk="}');
+  });
+
+  it("serialises records through compiled per-shape serialisers exactly as toJson does", () => {
+    const records: unknown[] = [
+      { ROWID: 1, date: 713916803129900000n, small: 5n, text: 'a "quote"\n\u2028 é \ud800', f: 1.5, nan: NaN, neg: -0, ok: true, none: null },
+      { ROWID: 2, date: 713916803129900001n, small: -7n, text: "", f: 1e21, nan: Infinity, neg: 0, ok: false, none: null },
+      { blob: new Uint8Array([1, 2, 3, 255]), when: new Date(Date.UTC(2021, 11, 3, 19, 33, 13)), links: ["https://x.test/a"], empty: [] },
+      { nested: { big: 1n, list: [2n, { d: new Date(0) }] }, gone: undefined, fn: () => 1, after: 1 },
+      { 2: "two", 1: "one", b: "b", a: "a" },
+      JSON.parse('{"__proto__": {"x": 1}, "y": 2}'),
+      Object.assign(Object.create(null), { z: 1 }),
+      {},
+      [1, 2n],
+      "plain string",
+    ];
+    for (const r of records) expect(recordJson(r)).toBe(toJson(r, 0));
+    // The same shape again after other shapes (the cache's last-shape fast path must not be reused wrongly).
+    expect(recordJson({ ROWID: 3, x: 1 })).toBe('{"ROWID":3,"x":1}');
+    expect(recordJson({ ROWID: 3, y: 1 })).toBe('{"ROWID":3,"y":1}');
+    expect(recordJson(records[0])).toBe(toJson(records[0], 0));
+    expect(recordJson(records[0])).toContain('"date":713916803129900000,"small":5,');
   });
 });
