@@ -1,10 +1,15 @@
 // Streaming AES-256-CBC decryption of backup files: recorded size, PKCS#7 padding, any chunking, truncation.
 
 import { createCipheriv, randomBytes } from "node:crypto";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { webBackupCrypto } from "../../src/core/formats/backup-crypto.js";
-import { decryptCbcStream } from "../../src/core/formats/ios-decrypt.js";
+import { decryptCbcStream, encryptedFileRecord } from "../../src/core/formats/ios-decrypt.js";
+import { unarchive } from "../../src/core/formats/nskeyedarchiver.js";
+import { parsePlist } from "../../src/core/formats/plist.js";
 import { nodeBackupCrypto } from "../../src/node/backup-crypto.js";
+import { IOS_BACKUP } from "../helpers/scan.js";
 
 const ZERO_IV = Buffer.alloc(16);
 
@@ -59,5 +64,24 @@ describe.each([["WebCrypto", webBackupCrypto()], ["node:crypto", nodeBackupCrypt
     await expect(collect(decryptCbcStream(chunked(cipher.subarray(0, 64), [64]), crypto.cbcDecryptor(key), 100, "ab/abcd"))).rejects.toThrow(
       /decrypts to 64 bytes, fewer than the 100 bytes/,
     );
+  });
+});
+
+describe("encryptedFileRecord on the real MBFile records of MVT's fixture (decrypted from an encrypted backup)", () => {
+  it("reads Size and EncryptionKey = 4-byte little-endian protection class + 40-byte wrapped key", () => {
+    const db = new Database(path.join(IOS_BACKUP, "Manifest.db"), { readonly: true });
+    const rows = db.prepare("SELECT fileID, file FROM Files WHERE flags = 1").all() as { fileID: string; file: Buffer }[];
+    db.close();
+    let keyed = 0;
+    for (const row of rows) {
+      const rec = encryptedFileRecord(row.file);
+      const mb = unarchive(parsePlist(row.file)) as Record<string, unknown>;
+      expect(rec.size, row.fileID).toBe(mb.Size);
+      if (!rec.encryptionKey) continue;
+      keyed++;
+      expect(rec.encryptionKey.length, row.fileID).toBe(44);
+      expect(Buffer.from(rec.encryptionKey).readUInt32LE(0), row.fileID).toBe(mb.ProtectionClass);
+    }
+    expect(keyed).toBeGreaterThan(100);
   });
 });
