@@ -11,6 +11,7 @@ export default defineConfig({
     "bench/decrypt-backup": "bench/decrypt-backup.ts",
     "bench/check-android": "bench/check-android.ts",
     "bench/check-sysdiagnose": "bench/check-sysdiagnose.ts",
+    "bench/check-bugreport": "bench/check-bugreport.ts",
   },
   format: ["esm"],
   target: "node20",

@@ -3,11 +3,12 @@
 
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
+import zlib from "node:zlib";
 import { ANDROID_BUGREPORT_MODULES } from "../core/artifacts/android/bugreport/index.js";
 import { androidExposure } from "../core/artifacts/android/exposure.js";
 import type { Evidence } from "../core/evidence/evidence.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
-import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
+import { ZipArchive, ZipEvidence, type Crc32 } from "../core/formats/zip.js";
 import type { HasherFactory } from "../core/util/sha256.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
@@ -18,6 +19,10 @@ export const nodeSha256: HasherFactory = () => {
   const h = createHash("sha256");
   return { update: (b) => void h.update(b), digest: () => h.digest("hex") };
 };
+
+/** zlib's CRC-32 (Node 20.15+), native and several times faster than the portable one. */
+const nativeCrc32: Crc32 | undefined =
+  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (data, previous = 0) => (zlib as unknown as { crc32(d: Uint8Array, v: number): number }).crc32(data, previous) : undefined;
 
 async function fileSha256(path: string): Promise<string> {
   const h = createHash("sha256");
@@ -35,7 +40,7 @@ export async function openBugreport(target: string): Promise<{ bugreport: Androi
   }
   const source = await FileByteSource.open(target);
   try {
-    const archive = await ZipArchive.open(source, target);
+    const archive = await ZipArchive.open(source, target, {}, { crc32: nativeCrc32 });
     const evidence: Evidence = new ZipEvidence(archive, nodeSha256);
     const bugreport = await AndroidBugreport.open(evidence);
     const sha256 = await fileSha256(target);

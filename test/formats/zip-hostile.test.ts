@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { Deflate } from "fflate";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BytesSource } from "../../src/core/formats/byte-source.js";
-import { ZipArchive, ZipEvidence } from "../../src/core/formats/zip.js";
+import { useNativeInflate, ZipArchive, ZipEvidence } from "../../src/core/formats/zip.js";
 import { crc32 } from "../../src/core/formats/crc32.js";
 import { craftZip } from "../helpers/zip-craft.js";
 
@@ -73,7 +73,13 @@ describe("hostile zip names", () => {
   });
 });
 
-describe("zip bombs", () => {
+describe.each([
+  ["native inflate", true],
+  ["fflate", false],
+])("zip bombs (%s)", (_name, native) => {
+  beforeAll(() => useNativeInflate(native));
+  afterAll(() => useNativeInflate(null));
+
   it("refuses an entry whose declared size is over the limit or impossible for deflate", async () => {
     const bomb = deflatedZeros(4);
     const zip = await open(
@@ -129,7 +135,13 @@ describe("zip bombs", () => {
   });
 });
 
-describe("truncated and corrupt zips", () => {
+describe.each([
+  ["native inflate", true],
+  ["fflate", false],
+])("truncated and corrupt zips (%s)", (_name, native) => {
+  beforeAll(() => useNativeInflate(native));
+  afterAll(() => useNativeInflate(null));
+
   const dir = mkdtempSync(path.join(tmpdir(), "spyscope-zipcut-"));
   writeFileSync(path.join(dir, "dumpstate.txt"), Array.from({ length: 20000 }, (_, i) => `line ${i * 31}\n`).join(""));
   execFileSync("zip", ["-q", "z.zip", "dumpstate.txt"], { cwd: dir });

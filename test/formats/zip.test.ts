@@ -8,7 +8,7 @@ import path from "node:path";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BytesSource } from "../../src/core/formats/byte-source.js";
-import { ZipArchive, ZipEvidence } from "../../src/core/formats/zip.js";
+import { useNativeInflate, ZipArchive, ZipEvidence } from "../../src/core/formats/zip.js";
 import { FileByteSource } from "../../src/node/file-source.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -33,7 +33,13 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("ZipArchive on a zip made by Info-ZIP", () => {
+describe.each([
+  ["native inflate", true],
+  ["fflate", false],
+])("ZipArchive on a zip made by Info-ZIP (%s)", (_name, native) => {
+  beforeAll(() => useNativeInflate(native));
+  afterAll(() => useNativeInflate(null));
+
   it("lists every entry with sizes and kinds, and reads each one back byte for byte", async () => {
     const src = await FileByteSource.open(zipPath);
     try {
@@ -93,7 +99,7 @@ describe("ZipArchive on a zip made by Info-ZIP", () => {
 
   it("reads ZIP64 archives (zip -fz) and archives with data prepended (self-extractor stubs)", async () => {
     const src = path.join(dir, "src");
-    const z64 = path.join(dir, "z64.zip");
+    const z64 = path.join(mkdtempSync(path.join(dir, "z64-")), "z64.zip");
     execFileSync("zip", ["-q", "-fz", "-r", z64, "main_entry.txt", "bugreport-a10-2024.txt"], { cwd: src });
     const bytes = readFileSync(z64);
     const zip = await ZipArchive.open(new BytesSource(bytes), "z64.zip");
@@ -113,11 +119,10 @@ describe("ZipArchive on a zip made by Info-ZIP", () => {
   });
 
   it("flags symlinks stored with zip -y and refuses encrypted entries", async () => {
-    const src = path.join(dir, "links");
-    mkdirSync(src);
+    const src = mkdtempSync(path.join(dir, "links-"));
     writeFileSync(path.join(src, "real.txt"), "real");
     symlinkSync("/etc/passwd", path.join(src, "passwd-link"));
-    const zl = path.join(dir, "links.zip");
+    const zl = path.join(src, "..", `${path.basename(src)}.zip`);
     execFileSync("zip", ["-q", "-y", "-r", zl, "."], { cwd: src });
     const zip = await ZipArchive.open(new BytesSource(readFileSync(zl)), "links.zip");
     const link = zip.entries().find((e) => e.name === "passwd-link")!;
@@ -127,9 +132,23 @@ describe("ZipArchive on a zip made by Info-ZIP", () => {
     const ev = new ZipEvidence(zip);
     expect(await ev.list("")).toEqual(["real.txt"]);
 
-    const ze = path.join(dir, "enc.zip");
+    const ze = path.join(src, "..", `${path.basename(src)}-enc.zip`);
     execFileSync("zip", ["-q", "-P", "secret", ze, "real.txt"], { cwd: src });
     const enc = await ZipArchive.open(new BytesSource(readFileSync(ze)), "enc.zip");
     await expect(enc.read("real.txt")).rejects.toThrow(/encrypted/);
+  });
+});
+
+describe("pluggable CRC-32", () => {
+  it("uses the CRC function it is given, and still catches a mismatch with it", async () => {
+    const { crc32: zlibCrc } = await import("node:zlib");
+    let calls = 0;
+    const crc = (d: Uint8Array, prev = 0) => (calls++, (zlibCrc as (d: Uint8Array, v: number) => number)(d, prev));
+    const bytes = zipSync({ "a.txt": new TextEncoder().encode("hello zlib crc") });
+    const zip = await ZipArchive.open(new BytesSource(bytes), "crc.zip", {}, { crc32: crc });
+    expect(new TextDecoder().decode(await zip.read("a.txt"))).toBe("hello zlib crc");
+    expect(calls).toBeGreaterThan(0);
+    const liar = await ZipArchive.open(new BytesSource(bytes), "crc.zip", {}, { crc32: () => 1 });
+    await expect(liar.read("a.txt")).rejects.toThrow(/CRC-32 mismatch/);
   });
 });

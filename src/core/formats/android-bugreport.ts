@@ -13,6 +13,15 @@ import { isoFromUnixMs } from "../util/time.js";
 /** Most files listed from a bugreport (real ones hold a few thousand). */
 const MAX_LISTED = 500_000;
 
+/** The sections the bugreport modules read. One pass over the dumpstate keeps their bytes, so a dozen modules
+ *  do not inflate and split a 100 MB text a dozen times; past the budget, sections are streamed again. */
+export const BUGREPORT_SECTIONS = ["accessibility", "adb", "appops", "batterystats", "dbinfo", "package", "platform_compat"];
+export const SYSTEM_PROPERTIES = "SYSTEM PROPERTIES";
+export const DEFAULT_SECTION_BUDGET = 128 * 1024 * 1024;
+const SLICE = 1024 * 1024;
+const DASH = 45;
+const DELIMITER = "-".repeat(78);
+
 export class NotABugreportError extends Error {}
 
 /** FileSpec.rootPath that stands for the dumpstate text, wherever the bugreport keeps it. */
@@ -31,6 +40,9 @@ export class AndroidBugreport implements Acquisition {
   /** The device's IANA time zone once deviceClock() has resolved; null when unknown. */
   timezone: string | null = null;
   private clock: Promise<DeviceClock> | null = null;
+  private index: Promise<SectionIndex> | null = null;
+  /** Bytes of section text kept in memory at most (see BUGREPORT_SECTIONS). */
+  sectionBudget = DEFAULT_SECTION_BUDGET;
 
   private constructor(
     readonly evidence: Evidence,
@@ -90,11 +102,25 @@ export class AndroidBugreport implements Acquisition {
 
   /** Lines of "DUMP OF SERVICE <service>:" up to the dashed separator. */
   section(service: string, seen?: { found: boolean }): AsyncIterable<string[]> {
-    return dumpsysSection(this.lines(), service, seen);
+    return this.cutOrCached(service, seen, () => dumpsysSection(this.lines(), service, seen));
   }
 
   systemProperties(seen?: { found: boolean }): AsyncIterable<string[]> {
-    return systemPropertiesSection(this.lines(), seen);
+    return this.cutOrCached(SYSTEM_PROPERTIES, seen, () => systemPropertiesSection(this.lines(), seen));
+  }
+
+  private async *cutOrCached(key: string, seen: { found: boolean } | undefined, stream: () => AsyncIterable<string[]>): AsyncIterable<string[]> {
+    if (!this.dumpstate) throw new Error("the bugreport has no dumpstate text");
+    if (key !== SYSTEM_PROPERTIES && !BUGREPORT_SECTIONS.includes(key)) return yield* stream();
+    this.index ??= indexSections(this.evidence.stream(this.dumpstate), this.sectionBudget);
+    const index = await this.index;
+    const bytes = index.sections.get(key);
+    if (bytes) {
+      if (seen) seen.found = true;
+      yield* textLines(slices(bytes));
+    } else if (index.overBudget.has(key)) {
+      yield* stream();
+    }
   }
 
   /** The phone's clock from persist.sys.timezone in the dumpstate's system properties (UTC when unknown). */
@@ -144,6 +170,145 @@ export class AndroidBugreport implements Acquisition {
   info(): Record<string, unknown> {
     return { bugreport: { dumpstate: this.dumpstate, files: this.listing.length, timezone: this.timezone, problems: this.problems } };
   }
+}
+
+interface SectionIndex {
+  sections: Map<string, Uint8Array>;
+  /** Sections found but not kept (over the budget): streamed again when asked for. */
+  overBudget: Set<string>;
+}
+
+async function* slices(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += SLICE) yield bytes.subarray(i, i + SLICE);
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** One pass over the dumpstate bytes keeping the first occurrence of each wanted section (the lines after its
+ *  header, up to its end line). Lines are found at the byte level; only candidate header/end lines (starting
+ *  with "D" or "-" after blanks) are decoded, and a section's bytes are taken a chunk at a time. */
+async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number): Promise<SectionIndex> {
+  const wanted = new Map(BUGREPORT_SECTIONS.map((s) => [`DUMP OF SERVICE ${s}:`, s]));
+  const sections = new Map<string, Uint8Array>();
+  const overBudget = new Set<string>();
+  const decoder = new TextDecoder("utf-8");
+  let used = 0;
+  let current: { key: string; parts: Uint8Array[]; size: number; props: boolean } | null = null;
+  /** Where the current section's bytes start in the chunk being scanned. */
+  let from = 0;
+  const propsPending = () => !sections.has(SYSTEM_PROPERTIES) && !overBudget.has(SYSTEM_PROPERTIES) && current?.key !== SYSTEM_PROPERTIES;
+
+  const take = (data: Uint8Array, end: number) => {
+    if (!current || overBudget.has(current.key) || end <= from) return;
+    const piece = data.subarray(from, end);
+    current.parts.push(piece);
+    current.size += piece.length;
+    if (used + current.size > budget) {
+      overBudget.add(current.key);
+      current.parts = [];
+    }
+  };
+  const finish = () => {
+    if (current && !overBudget.has(current.key)) {
+      sections.set(current.key, concat(current.parts, current.size));
+      used += current.size;
+    }
+    current = null;
+  };
+  const text = (data: Uint8Array, i: number, e: number) => decoder.decode(data.subarray(i, Math.min(e, i + 200))).trim();
+  /** One line [s, e) of `data` (e at its "\n" or the end); returns false once nothing more is wanted. */
+  const line = (data: Uint8Array, s: number, e: number): boolean => {
+    let i = s;
+    while (i < e && (data[i] === 32 || data[i] === 9)) i++;
+    const first = data[i];
+    if (current) {
+      if (first !== DASH) return true;
+      const t = text(data, i, e);
+      if (!(current.props ? t === "------" || t.startsWith("------ ") : t.startsWith(DELIMITER))) return true;
+      take(data, s);
+      finish();
+      return wanted.size > 0 || propsPending();
+    }
+    if (first === 68 /* D */) {
+      const key = wanted.get(text(data, i, e));
+      if (key) {
+        wanted.delete(`DUMP OF SERVICE ${key}:`);
+        current = { key, parts: [], size: 0, props: false };
+        from = Math.min(e + 1, data.length);
+      }
+    } else if (first === DASH && propsPending() && text(data, i, e).startsWith("------ SYSTEM PROPERTIES")) {
+      current = { key: SYSTEM_PROPERTIES, parts: [], size: 0, props: true };
+      from = Math.min(e + 1, data.length);
+    }
+    return true;
+  };
+
+  /** Scan the complete lines data[0, end) (end just past a "\n", or data.length at the end of the text). Only
+   *  lines that start, after blanks, with "D" or "-" can open or close a section: jump between those bytes
+   *  instead of walking every line. */
+  const scan = (data: Uint8Array, end: number): boolean => {
+    let pos = 0;
+    let nextD = -2;
+    let nextDash = -2;
+    while (pos < end) {
+      if (nextDash < pos && nextDash !== -1) nextDash = data.indexOf(DASH, pos);
+      if (!current && nextD < pos && nextD !== -1) nextD = data.indexOf(68, pos);
+      let i = nextDash;
+      if (!current && nextD !== -1 && (i === -1 || nextD < i)) i = nextD;
+      if (i === -1 || i >= end) return true;
+      let j = i - 1;
+      while (j >= 0 && (data[j] === 32 || data[j] === 9)) j--;
+      let e = data.indexOf(10, i);
+      if (e === -1 || e > end) e = end;
+      if (j >= 0 && data[j] !== 10) {
+        pos = i + 1;
+        continue;
+      }
+      if (!line(data, j + 1, e)) return false;
+      pos = e + 1;
+    }
+    return true;
+  };
+
+  let carry: Uint8Array | null = null;
+  // Read to the end even once every section is found: the evidence hashes a file when it is read whole.
+  let done = false;
+  for await (const chunk of chunks) {
+    if (done) continue;
+    let data: Uint8Array = chunk;
+    if (carry) {
+      data = concat([carry, chunk], carry.length + chunk.length);
+      carry = null;
+    }
+    from = 0;
+    const lastNl = data.lastIndexOf(10);
+    const complete = lastNl + 1;
+    if (!scan(data, complete)) {
+      done = true;
+      continue;
+    }
+    if (complete < data.length && data.length - complete <= SLICE) {
+      take(data, complete); // the partial last line is carried into the next chunk, and taken from there
+      carry = data.slice(complete);
+    } else {
+      // A line longer than a megabyte is no header or end line: keep it only as section text.
+      take(data, data.length);
+    }
+  }
+  if (!done && carry) {
+    from = 0;
+    if (scan(carry, carry.length)) take(carry, carry.length);
+  }
+  finish();
+  return { sections, overBudget };
 }
 
 async function listFiles(evidence: Evidence): Promise<{ listing: string[]; problems: string[] }> {

@@ -48,6 +48,13 @@ export interface ZipEntry {
   offset: number;
 }
 
+/** CRC-32 continuing from `previous` (0 to start); Node can plug in zlib's native one. */
+export type Crc32 = (data: Uint8Array, previous?: number) => number;
+
+export interface ZipOptions {
+  crc32?: Crc32;
+}
+
 export class ZipError extends Error {
   constructor(message: string) {
     super(message);
@@ -115,13 +122,14 @@ export class ZipArchive {
     readonly label: string,
     private readonly list: ZipEntry[],
     readonly limits: ZipLimits,
+    private readonly crc: Crc32,
   ) {}
 
-  static async open(source: ByteSource, label: string, limits: Partial<ZipLimits> = {}): Promise<ZipArchive> {
+  static async open(source: ByteSource, label: string, limits: Partial<ZipLimits> = {}, options: ZipOptions = {}): Promise<ZipArchive> {
     const lim = { ...DEFAULT_ZIP_LIMITS, ...limits };
     try {
       const entries = await readCentralDirectory(source, lim);
-      const zip = new ZipArchive(source, label, entries, lim);
+      const zip = new ZipArchive(source, label, entries, lim, options.crc32 ?? crc32);
       zip.index();
       return zip;
     } catch (e) {
@@ -209,49 +217,129 @@ export class ZipArchive {
     if (e.method !== 0 && e.method !== 8) throw new ZipError(`${where}: unsupported compression method ${e.method}`);
     if (e.method === 0 && e.compressedSize !== e.size) throw new ZipError(`${where}: stored entry with mismatched sizes (corrupt zip)`);
     const start = await this.dataStart(e);
+    const compressed = this.compressedChunks(e, start, where);
+    const chunks = e.method === 0 ? compressed : nativeInflateAvailable() ? inflateNative(compressed, where) : inflateFflate(compressed, where);
     let produced = 0;
     let crc = 0;
-    const pending: Uint8Array[] = [];
-    const inflater =
-      e.method === 8
-        ? new Inflate((chunk) => {
-            produced += chunk.length;
-            if (produced > e.size) {
-              throw new ZipError(`${where}: expands beyond its declared size of ${e.size} bytes (zip bomb?); refused`);
-            }
-            if (chunk.length) pending.push(chunk);
-          })
-        : null;
+    for await (const chunk of chunks) {
+      produced += chunk.length;
+      if (produced > e.size) throw new ZipError(`${where}: expands beyond its declared size of ${e.size} bytes (zip bomb?); refused`);
+      crc = this.crc(chunk, crc);
+      yield chunk;
+    }
+    if (produced !== e.size) throw new ZipError(`${where}: ${produced} bytes instead of the declared ${e.size} (corrupt or truncated entry)`);
+    if (crc !== e.crc32) throw new ZipError(`${where}: CRC-32 mismatch (corrupt entry)`);
+  }
+
+  private async *compressedChunks(e: ZipEntry, start: number, where: string): AsyncIterable<Uint8Array> {
     for (let pos = 0; pos < e.compressedSize; ) {
       const want = Math.min(READ_CHUNK, e.compressedSize - pos);
       const raw = await this.source.read(start + pos, want);
       if (raw.length !== want) throw new ZipError(`${where}: data runs past the end of the archive (truncated zip)`);
       pos += want;
-      if (!inflater) {
-        produced += raw.length;
-        crc = crc32(raw, crc);
-        yield raw;
-        continue;
-      }
-      for (let s = 0; s < raw.length; s += INFLATE_SLICE) {
-        const last = pos === e.compressedSize && s + INFLATE_SLICE >= raw.length;
-        try {
-          inflater.push(raw.subarray(s, s + INFLATE_SLICE), last);
-        } catch (err) {
-          if (err instanceof ZipError) throw err;
-          throw new ZipError(`${where}: corrupt deflate data (${err instanceof Error ? err.message : String(err)})`);
-        }
-        while (pending.length) {
-          const chunk = pending.shift()!;
-          crc = crc32(chunk, crc);
-          yield chunk;
-        }
-      }
+      yield raw;
     }
-    if (inflater && e.compressedSize === 0) inflater.push(new Uint8Array(0), true);
-    if (produced !== e.size) throw new ZipError(`${where}: ${produced} bytes instead of the declared ${e.size} (corrupt or truncated entry)`);
-    if (crc !== e.crc32) throw new ZipError(`${where}: CRC-32 mismatch (corrupt entry)`);
   }
+}
+
+let nativeInflate: boolean | null = null;
+
+/** Force the fflate inflater (false) or go back to detection (null): tests run both paths. */
+export function useNativeInflate(on: boolean | null): void {
+  nativeInflate = on === true ? null : on;
+}
+
+/** Browsers and Node 18+ inflate natively (DecompressionStream "deflate-raw"), several times faster than
+ *  fflate; fflate is the fallback where it is missing. */
+function nativeInflateAvailable(): boolean {
+  if (nativeInflate === null) {
+    try {
+      new DecompressionStream("deflate-raw" as CompressionFormat);
+      nativeInflate = true;
+    } catch {
+      nativeInflate = false;
+    }
+  }
+  return nativeInflate;
+}
+
+const corrupt = (where: string, err: unknown) =>
+  err instanceof ZipError ? err : new ZipError(`${where}: corrupt deflate data (${err instanceof Error ? err.message : String(err)})`);
+
+/** Both inflaters take the input INFLATE_SLICE bytes at a time and hand out what each slice expands to
+ *  before taking the next, so the caller's size check bounds the memory a bomb can claim. */
+async function* inflateNative(input: AsyncIterable<Uint8Array>, where: string): AsyncIterable<Uint8Array> {
+  const ds = new DecompressionStream("deflate-raw" as CompressionFormat);
+  const writer = ds.writable.getWriter() as WritableStreamDefaultWriter<BufferSource>;
+  const reader = ds.readable.getReader();
+  let inputError: unknown = null;
+  const pump = (async () => {
+    try {
+      for await (const raw of input) {
+        for (let s = 0; s < raw.length; s += INFLATE_SLICE) {
+          await writer.ready;
+          await writer.write(raw.subarray(s, s + INFLATE_SLICE) as BufferSource);
+        }
+      }
+      await writer.close();
+    } catch (err) {
+      inputError ??= err;
+      await writer.abort(err).catch(() => undefined);
+    }
+  })();
+  let finished = false;
+  try {
+    for (;;) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (err) {
+        await pump;
+        throw inputError instanceof ZipError ? inputError : corrupt(where, inputError ?? err);
+      }
+      if (r.done) break;
+      yield r.value;
+    }
+    await pump;
+    if (inputError) throw corrupt(where, inputError);
+    finished = true;
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    await pump.catch(() => undefined);
+  }
+}
+
+async function* inflateFflate(input: AsyncIterable<Uint8Array>, where: string): AsyncIterable<Uint8Array> {
+  const pending: Uint8Array[] = [];
+  const inflater = new Inflate((chunk) => {
+    if (chunk.length) pending.push(chunk);
+  });
+  let pushed = false;
+  let last: Uint8Array | null = null;
+  const push = (bytes: Uint8Array, final: boolean) => {
+    try {
+      inflater.push(bytes, final);
+    } catch (err) {
+      throw corrupt(where, err);
+    }
+    pushed = true;
+  };
+  // One chunk of look-ahead tells which slice is the final one.
+  for await (const raw of input) {
+    if (last) for (let s = 0; s < last.length; s += INFLATE_SLICE) {
+      push(last.subarray(s, s + INFLATE_SLICE), false);
+      while (pending.length) yield pending.shift()!;
+    }
+    last = raw;
+  }
+  if (last) {
+    for (let s = 0; s < last.length; s += INFLATE_SLICE) {
+      push(last.subarray(s, s + INFLATE_SLICE), s + INFLATE_SLICE >= last.length);
+      while (pending.length) yield pending.shift()!;
+    }
+  }
+  if (!pushed) push(new Uint8Array(0), true);
+  while (pending.length) yield pending.shift()!;
 }
 
 async function readCentralDirectory(src: ByteSource, lim: ZipLimits): Promise<ZipEntry[]> {

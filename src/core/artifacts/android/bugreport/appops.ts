@@ -4,7 +4,7 @@
 import { artifact } from "../../module.js";
 import type { Emit, TimelineEvent } from "../../../types.js";
 import { AppopsParser, RISKY_APPOPS, RISKY_APPOPS_PACKAGES, type AppopsPackage } from "../parsers/appops.js";
-import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionRecords, utcOf } from "./common.js";
+import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionBatches, utcOf } from "./common.js";
 
 type Rec = AppopsPackage & { timezone?: string };
 
@@ -38,7 +38,12 @@ export const dumpsysAppops = artifact<Rec>({
   sources: DUMPSTATE_SOURCE,
   async *records(ctx) {
     const tz = await deviceTimezone(ctx);
-    for await (const r of sectionRecords(ctx, "appops", new AppopsParser())) yield tz ? { ...r, timezone: tz } : r;
+    for await (const batch of sectionBatches(ctx, "appops", new AppopsParser()) as AsyncIterable<Rec[]>) {
+      for (const r of batch) {
+        if (tz) r.timezone = tz;
+        yield r;
+      }
+    }
   },
   observables: (r) => appId(r.package_name),
   timeline(r) {

@@ -4,7 +4,7 @@
 import { artifact } from "../../module.js";
 import type { Emit } from "../../../types.js";
 import { BatteryDailyParser, classifyDailyUpdates, type BatteryDailyUpdate } from "../parsers/battery.js";
-import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionRecords, timelineEvent, utcOf } from "./common.js";
+import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionBatches, timelineEvent, utcOf } from "./common.js";
 
 type Rec = BatteryDailyUpdate & { timezone?: string };
 
@@ -43,7 +43,12 @@ export const dumpsysBatteryDaily = artifact<Rec>({
     // Downgrades need every day's updates in time order before any record is final; the records are small
     // (one per package version per day).
     const all: Rec[] = [];
-    for await (const r of sectionRecords(ctx, "batterystats", new BatteryDailyParser())) all.push(tz ? { ...r, timezone: tz } : r);
+    for await (const batch of sectionBatches(ctx, "batterystats", new BatteryDailyParser()) as AsyncIterable<Rec[]>) {
+      for (const r of batch) {
+        if (tz) r.timezone = tz;
+        all.push(r);
+      }
+    }
     classifyDailyUpdates(all);
     yield* all;
   },

@@ -13,13 +13,18 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Records a parser makes of one service's section. A missing section is a warning; a read error midway is
- *  a coverage gap after the records read before it. */
-export async function* sectionRecords<R>(
+/** Records a parser makes of one service's section. */
+export async function* sectionRecords<R>(ctx: ModuleContext, service: string, parser: LineParser<R>): AsyncIterable<R> {
+  for await (const batch of sectionBatches(ctx, service, parser)) for (const r of batch) yield r;
+}
+
+/** Records a parser makes of one service's section, in batches. A missing section is a warning; a read error
+ *  midway is a coverage gap after the records read before it. */
+export async function* sectionBatches<R>(
   ctx: ModuleContext,
   service: string | "SYSTEM PROPERTIES",
   parser: LineParser<R>,
-): AsyncIterable<R> {
+): AsyncIterable<R[]> {
   const br = bugreportOf(ctx.acquisition);
   for await (const file of ctx.files(DUMPSTATE_SOURCE)) {
     const seen = { found: false };

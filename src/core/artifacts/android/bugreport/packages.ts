@@ -6,7 +6,7 @@ import { artifact } from "../../module.js";
 import type { Emit } from "../../../types.js";
 import { BROWSER_INSTALLERS, ROOT_PACKAGES, SECURITY_PACKAGES, SYSTEM_UPDATE_PACKAGES } from "../package-lists.js";
 import { DumpsysPackagesParser, type DumpsysPackage } from "../parsers/packages.js";
-import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionRecords, timelineEvent, utcOf } from "./common.js";
+import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionBatches, timelineEvent, utcOf } from "./common.js";
 
 type Rec = DumpsysPackage & { timezone?: string };
 
@@ -83,7 +83,12 @@ export const dumpsysPackages = artifact<Rec>({
   sources: DUMPSTATE_SOURCE,
   async *records(ctx) {
     const tz = await deviceTimezone(ctx);
-    for await (const r of sectionRecords(ctx, "package", new DumpsysPackagesParser())) yield tz ? { ...r, timezone: tz } : r;
+    for await (const batch of sectionBatches(ctx, "package", new DumpsysPackagesParser()) as AsyncIterable<Rec[]>) {
+      for (const r of batch) {
+        if (tz) r.timezone = tz;
+        yield r;
+      }
+    }
   },
   observables: (r) => appId(r.package_name),
   time: (r) => utcOf(r.timestamp, r.timezone),

@@ -27,15 +27,26 @@ export interface AppopsPackage {
   [k: string]: unknown;
 }
 
-const STAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,6})$/;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const two = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
 
 /** "2021-05-19 22:02:52.054" → "2021-05-19 22:02:52.054000" (as Python's %f parse then isoformat). */
 export function appopsTime(s: string): string | undefined {
-  const m = STAMP.exec(s);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, se, f] = m;
-  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +se > 59) return undefined;
-  return `${y}-${mo}-${d} ${h}:${mi}:${se}.${f.padEnd(6, "0")}`;
+  const n = s.length;
+  if (n < 21 || n > 26 || s[4] !== "-" || s[7] !== "-" || s[10] !== " " || s[13] !== ":" || s[16] !== ":" || s[19] !== ".") return undefined;
+  for (let i = 0; i < n; i++) if (i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && i !== 19 && !isDigit(s.charCodeAt(i))) return undefined;
+  const mo = two(s, 5), d = two(s, 8);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || two(s, 11) > 23 || two(s, 14) > 59 || two(s, 17) > 59) return undefined;
+  return n === 26 ? s : s + "000000".slice(n - 20);
+}
+
+/** True for "" and lines of blanks only. */
+function blank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12) return false;
+  }
+  return true;
 }
 
 export class AppopsParser extends LineParser<AppopsPackage> {
@@ -76,7 +87,8 @@ export class AppopsParser extends LineParser<AppopsPackage> {
       return;
     }
     if (line.startsWith("          ")) {
-      const access = line.split(":", 1)[0].trim();
+      const colon = line.indexOf(":");
+      const access = (colon >= 0 ? line.slice(0, colon) : line).trim();
       if ((access === "Access" || access === "Reject") && this.perm) {
         const open = line.indexOf("[");
         const close = line.indexOf("]");
@@ -86,8 +98,9 @@ export class AppopsParser extends LineParser<AppopsPackage> {
         if (ts) entry.timestamp = ts;
         this.perm.entries.push(entry);
       }
+      return;
     }
-    if (line.trim() === "") {
+    if (blank(line)) {
       this.closePackage();
       this.done = true;
     }

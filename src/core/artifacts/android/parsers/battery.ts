@@ -39,14 +39,17 @@ export class BatteryDailyParser extends LineParser<BatteryDailyUpdate> {
       return;
     }
     if (!this.period) return;
-    const t = line.trim();
-    if (!t.startsWith("Update ")) return;
-    const rest = t.slice(7);
+    const at = line.indexOf("Update ");
+    if (at < 0) return;
+    for (let i = 0; i < at; i++) if (line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) return;
+    const rest = line.slice(at + 7).trim();
     const sp = rest.indexOf(" ");
     const name = sp >= 0 ? rest.slice(0, sp) : rest;
     const versRaw = sp >= 0 ? rest.slice(sp + 1).split("=").slice(1).join("=") : "";
     if (!name || !versRaw) return;
-    const version: number | string = /^[+-]?\d+$/.test(versRaw.trim()) ? Number(versRaw.trim()) : versRaw;
+    const trimmed = versRaw.trim();
+    const asNumber = Number(trimmed);
+    const version: number | string = trimmed !== "" && Number.isInteger(asNumber) && /^[+-]?\d+$/.test(trimmed) ? asNumber : versRaw;
     const key = `${name}\u0000${version}`;
     const prior = this.seen.get(key);
     if (prior) {
@@ -70,13 +73,18 @@ export class BatteryDailyParser extends LineParser<BatteryDailyUpdate> {
  *  records in time order as MVT does. */
 export function classifyDailyUpdates(records: BatteryDailyUpdate[]): void {
   const versions = new Map<string, number>();
-  const ordered = [...records].sort((a, b) =>
-    a.period_start !== b.period_start
-      ? a.period_start < b.period_start ? -1 : 1
-      : a.period_end !== b.period_end
-        ? a.period_end < b.period_end ? -1 : 1
-        : a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0,
-  );
+  // MVT sorts by (period start, period end, package). Records come grouped by period: sort the few periods,
+  // then each period's packages (stable sorts, like Python's).
+  const periods = new Map<string, BatteryDailyUpdate[]>();
+  for (const r of records) {
+    const key = `${r.period_start}\u0001${r.period_end}`;
+    const list = periods.get(key);
+    if (list) list.push(r);
+    else periods.set(key, [r]);
+  }
+  const byName = (a: BatteryDailyUpdate, b: BatteryDailyUpdate) => (a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0);
+  const ordered: BatteryDailyUpdate[] = [];
+  for (const key of [...periods.keys()].sort()) ordered.push(...periods.get(key)!.sort(byName));
   for (const r of ordered) {
     if (r.version_code === 0) {
       r.action = "uninstall";
@@ -111,9 +119,13 @@ export class BatteryHistoryParser extends LineParser<BatteryHistoryEvent> {
       this.done = true;
       return;
     }
-    const parts = t.split(/\s+/);
-    let elapsed = parts[0];
-    if (parts.length > 1 && parts[0].length === 5 && parts[0][2] === "-" && parts[1].includes(":")) elapsed = `${parts[0]} ${parts[1]}`;
+    const sp = t.search(/\s/);
+    let elapsed = sp < 0 ? t : t.slice(0, sp);
+    if (sp >= 0 && elapsed.length === 5 && elapsed[2] === "-") {
+      const rest = t.slice(sp).trimStart();
+      const next = rest.slice(0, rest.search(/\s|$/));
+      if (next.includes(":")) elapsed = `${elapsed} ${next}`;
+    }
     let ev: BatteryHistoryEvent["event"];
     let uid: string;
     let service = "";

@@ -87,18 +87,21 @@ export abstract class LineParser<R> {
   }
 }
 
-/** Feed batches of lines to a parser and yield its records as they finish. */
-export async function* parseBatches<R>(batches: AsyncIterable<string[]>, parser: LineParser<R>): AsyncIterable<R> {
+/** Feed batches of lines to a parser and yield its records a batch at a time (one await per batch, not per
+ *  record: async iteration costs more than parsing a line). */
+export async function* parseBatches<R>(batches: AsyncIterable<string[]>, parser: LineParser<R>): AsyncIterable<R[]> {
   for await (const batch of batches) {
     for (const l of batch) {
       parser.line(l);
       if (parser.done) break;
     }
-    yield* parser.drain();
+    const out = parser.drain();
+    if (out.length) yield out;
     if (parser.done) break;
   }
   parser.end();
-  yield* parser.drain();
+  const out = parser.drain();
+  if (out.length) yield out;
 }
 
 /** Every record a parser makes of a text held in memory. */
