@@ -2,10 +2,12 @@
 // counts equal to MVT's JSON files, the evidence untouched; nested backup.ab (plain and encrypted) and
 // dumpsys.txt; hostile and broken zips.
 
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCheckAndroidqf } from "../../src/node/check-androidqf.js";
@@ -322,6 +324,43 @@ describe("check-iocs on androidqf results", () => {
       }
     } finally {
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the built CLI: spyscope check-androidqf", () => {
+  // `npm test` builds dist/ first; SPYSCOPE_CLI points at another build.
+  const CLI = process.env.SPYSCOPE_CLI ?? path.resolve("dist/cli/main.js");
+  const run = promisify(execFile);
+
+  it("exits 1 on MVT's folder (high detections), 0 on its zip, 2 on something else, with the JSON summary", async () => {
+    const folder = await run("node", [CLI, "check-androidqf", AQF, "--iocs", TEST_STIX, "--json"], { env: { ...process.env, SPYSCOPE_BACKUP_PASSWORD: "" } }).catch((e) => e);
+    expect(folder.code).toBe(1);
+    expect(JSON.parse(folder.stdout).alerts).toMatchObject({ high: 4, medium: 7 });
+    const zip = await run("node", [CLI, "check-androidqf", AQF_ZIP, "--iocs", TEST_STIX, "--json"]).catch((e) => e);
+    expect(zip.code ?? 0).toBe(0);
+    const empty = tmp("spyscope-aqf-cli-");
+    try {
+      const bad = await run("node", [CLI, "check-androidqf", empty]).catch((e) => e);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/does not look like an androidqf collection/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("takes an encrypted backup.ab's password from SPYSCOPE_BACKUP_PASSWORD, never from a prompt without a terminal", async () => {
+    const dir = tmp("spyscope-aqf-cli-enc-");
+    try {
+      copyFileSync(path.join(AQF, "getprop.txt"), path.join(dir, "getprop.txt"));
+      copyFileSync(ANDROIDQF_ENCRYPTED_AB, path.join(dir, "backup.ab"));
+      const ok = await run("node", [CLI, "check-androidqf", dir, "--iocs", TEST_STIX, "--json"], { env: { ...process.env, SPYSCOPE_BACKUP_PASSWORD: FIXTURE_PASSWORD } }).catch((e) => e);
+      expect(JSON.parse(ok.stdout).coverage.failed).toEqual([]);
+      const none = await run("node", [CLI, "check-androidqf", dir, "--iocs", TEST_STIX, "--json"], { env: { ...process.env, SPYSCOPE_BACKUP_PASSWORD: "" } }).catch((e) => e);
+      const failed = JSON.parse(none.stdout).coverage.failed;
+      expect(failed.map((f: any) => f.module)).toEqual(["sms"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
