@@ -35,6 +35,8 @@ describe.each(BACKENDS)("BackupCrypto over %s", (_name, crypto) => {
     const otherKek = KEK.slice();
     otherKek[0] ^= 0x80;
     expect(await crypto.unwrapKey(otherKek, WRAPPED)).toBeNull();
+    expect(await crypto.unwrapKey(KEK, WRAPPED.subarray(0, 37))).toBeNull();
+    expect(await crypto.unwrapKey(KEK, WRAPPED.subarray(0, 16))).toBeNull();
   });
 
   it("decrypts the NIST CBC-AES256 vector whole, block by block (chained) and with no padding removed", async () => {

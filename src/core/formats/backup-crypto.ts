@@ -31,6 +31,7 @@ export function webBackupCrypto(subtle: SubtleCrypto | undefined = globalThis.cr
       return new Uint8Array(bits);
     },
     async unwrapKey(kek, wrapped) {
+      if (wrapped.length < 24 || wrapped.length % 8 !== 0) return null; // not RFC 3394 output at all
       const kekKey = await subtle.importKey("raw", buf(kek), "AES-KW", false, ["unwrapKey"]);
       let key: CryptoKey;
       try {
