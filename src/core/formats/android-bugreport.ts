@@ -100,16 +100,22 @@ export class AndroidBugreport implements Acquisition {
     return textLines(this.evidence.stream(this.dumpstate));
   }
 
-  /** Lines of "DUMP OF SERVICE <service>:" up to the dashed separator. */
-  section(service: string, seen?: { found: boolean }): AsyncIterable<string[]> {
-    return this.cutOrCached(service, seen, () => dumpsysSection(this.lines(), service, seen));
+  /** Lines of "DUMP OF SERVICE <service>:" up to the dashed separator. With `from`, a kept section may start
+   *  at the first line beginning with it (a parser that ignores what comes before it is spared decoding it). */
+  section(service: string, seen?: { found: boolean }, from?: string): AsyncIterable<string[]> {
+    return this.cutOrCached(service, seen, () => dumpsysSection(this.lines(), service, seen), from);
   }
 
   systemProperties(seen?: { found: boolean }): AsyncIterable<string[]> {
     return this.cutOrCached(SYSTEM_PROPERTIES, seen, () => systemPropertiesSection(this.lines(), seen));
   }
 
-  private async *cutOrCached(key: string, seen: { found: boolean } | undefined, stream: () => AsyncIterable<string[]>): AsyncIterable<string[]> {
+  private async *cutOrCached(
+    key: string,
+    seen: { found: boolean } | undefined,
+    stream: () => AsyncIterable<string[]>,
+    from?: string,
+  ): AsyncIterable<string[]> {
     if (!this.dumpstate) throw new Error("the bugreport has no dumpstate text");
     if (key !== SYSTEM_PROPERTIES && !BUGREPORT_SECTIONS.includes(key)) return yield* stream();
     this.index ??= indexSections(this.evidence.stream(this.dumpstate), this.sectionBudget);
@@ -117,7 +123,7 @@ export class AndroidBugreport implements Acquisition {
     const bytes = index.sections.get(key);
     if (bytes) {
       if (seen) seen.found = true;
-      yield* textLines(slices(bytes));
+      yield* textLines(slices(from ? bytes.subarray(lineStartOf(bytes, from)) : bytes));
     } else if (index.overBudget.has(key)) {
       yield* stream();
     }
@@ -176,6 +182,18 @@ interface SectionIndex {
   sections: Map<string, Uint8Array>;
   /** Sections found but not kept (over the budget): streamed again when asked for. */
   overBudget: Set<string>;
+}
+
+/** Offset of the first line of `bytes` that starts with `prefix` (0 when none does). */
+function lineStartOf(bytes: Uint8Array, prefix: string): number {
+  const p = new TextEncoder().encode(prefix);
+  for (let i = bytes.indexOf(p[0]); i >= 0; i = bytes.indexOf(p[0], i + 1)) {
+    if (i > 0 && bytes[i - 1] !== 10) continue;
+    let k = 1;
+    while (k < p.length && bytes[i + k] === p[k]) k++;
+    if (k === p.length) return i;
+  }
+  return 0;
 }
 
 async function* slices(bytes: Uint8Array): AsyncIterable<Uint8Array> {

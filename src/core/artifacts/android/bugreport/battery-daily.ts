@@ -43,7 +43,7 @@ export const dumpsysBatteryDaily = artifact<Rec>({
     // Downgrades need every day's updates in time order before any record is final; the records are small
     // (one per package version per day).
     const all: Rec[] = [];
-    for await (const batch of sectionBatches(ctx, "batterystats", new BatteryDailyParser()) as AsyncIterable<Rec[]>) {
+    for await (const batch of sectionBatches(ctx, "batterystats", new BatteryDailyParser(), "Daily stats:") as AsyncIterable<Rec[]>) {
       for (const r of batch) {
         if (tz) r.timezone = tz;
         all.push(r);

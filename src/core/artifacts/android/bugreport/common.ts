@@ -24,12 +24,13 @@ export async function* sectionBatches<R>(
   ctx: ModuleContext,
   service: string | "SYSTEM PROPERTIES",
   parser: LineParser<R>,
+  from?: string,
 ): AsyncIterable<R[]> {
   const br = bugreportOf(ctx.acquisition);
   for await (const file of ctx.files(DUMPSTATE_SOURCE)) {
     const seen = { found: false };
     try {
-      const lines = service === "SYSTEM PROPERTIES" ? br.systemProperties(seen) : br.section(service, seen);
+      const lines = service === "SYSTEM PROPERTIES" ? br.systemProperties(seen) : br.section(service, seen, from);
       yield* parseBatches(lines, parser);
     } catch (e) {
       ctx.gap(file, errorText(e));

@@ -81,9 +81,14 @@ export class AppopsParser extends LineParser<AppopsPackage> {
     }
     if (this.pkg && line.startsWith("      ") && line.length > 6 && line[6] !== " ") {
       if (this.perm) this.pkg.permissions.push(this.perm);
-      const words = line.trim().split(/\s+/);
-      this.perm = { name: words[0], entries: [] };
-      if (words.length > 1) this.perm.access = words[1].slice(1, -2);
+      const t = line.trim();
+      const sp = t.search(/\s/);
+      this.perm = { name: sp < 0 ? t : t.slice(0, sp), entries: [] };
+      if (sp >= 0) {
+        const rest = t.slice(sp).trimStart();
+        const word = rest.slice(0, rest.search(/\s|$/));
+        this.perm.access = word.slice(1, -2);
+      }
       return;
     }
     if (line.startsWith("          ")) {

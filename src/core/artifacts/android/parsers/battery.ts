@@ -15,6 +15,8 @@ export interface BatteryDailyUpdate {
   [k: string]: unknown;
 }
 
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+
 /** "2022-08-16-15-56-39" → "2022-08-16 15:56:39". */
 export function dailyTime(value: string): string {
   return value.length >= 19 && value[10] === "-" ? `${value.slice(0, 10)} ${value.slice(11).replace(/-/g, ":")}` : value;
@@ -45,11 +47,10 @@ export class BatteryDailyParser extends LineParser<BatteryDailyUpdate> {
     const rest = line.slice(at + 7).trim();
     const sp = rest.indexOf(" ");
     const name = sp >= 0 ? rest.slice(0, sp) : rest;
-    const versRaw = sp >= 0 ? rest.slice(sp + 1).split("=").slice(1).join("=") : "";
+    const eq = sp >= 0 ? rest.indexOf("=", sp + 1) : -1;
+    const versRaw = eq >= 0 ? rest.slice(eq + 1) : "";
     if (!name || !versRaw) return;
-    const trimmed = versRaw.trim();
-    const asNumber = Number(trimmed);
-    const version: number | string = trimmed !== "" && Number.isInteger(asNumber) && /^[+-]?\d+$/.test(trimmed) ? asNumber : versRaw;
+    const version: number | string = INTEGER.test(versRaw) ? Number(versRaw) : versRaw;
     const key = `${name}\u0000${version}`;
     const prior = this.seen.get(key);
     if (prior) {
@@ -76,11 +77,17 @@ export function classifyDailyUpdates(records: BatteryDailyUpdate[]): void {
   // MVT sorts by (period start, period end, package). Records come grouped by period: sort the few periods,
   // then each period's packages (stable sorts, like Python's).
   const periods = new Map<string, BatteryDailyUpdate[]>();
+  let lastKey = "";
+  let last: BatteryDailyUpdate[] | undefined;
   for (const r of records) {
-    const key = `${r.period_start}\u0001${r.period_end}`;
-    const list = periods.get(key);
-    if (list) list.push(r);
-    else periods.set(key, [r]);
+    if (last && r.period_start === last[0].period_start && r.period_end === last[0].period_end) {
+      last.push(r);
+      continue;
+    }
+    lastKey = `${r.period_start}\u0001${r.period_end}`;
+    last = periods.get(lastKey);
+    if (last) last.push(r);
+    else periods.set(lastKey, (last = [r]));
   }
   const byName = (a: BatteryDailyUpdate, b: BatteryDailyUpdate) => (a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0);
   const ordered: BatteryDailyUpdate[] = [];
