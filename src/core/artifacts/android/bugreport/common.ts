@@ -5,7 +5,7 @@ import type { ModuleContext } from "../../module.js";
 import type { Observable, TimelineEvent } from "../../../types.js";
 import { bugreportOf, DUMPSTATE } from "../../../formats/android-bugreport.js";
 import { localToUtc } from "../../../util/local-time.js";
-import { parseBatches, type LineParser } from "../parsers/lines.js";
+import { parseRecordBatches, type LineParser } from "../parsers/lines.js";
 
 export const DUMPSTATE_SOURCE = [{ rootPath: DUMPSTATE }];
 
@@ -31,7 +31,7 @@ export async function* sectionBatches<R>(
     const seen = { found: false };
     try {
       const lines = service === "SYSTEM PROPERTIES" ? br.systemProperties(seen) : br.section(service, seen, from);
-      yield* parseBatches(lines, parser);
+      yield* parseRecordBatches(lines, parser);
     } catch (e) {
       ctx.gap(file, errorText(e));
       return;

@@ -87,9 +87,14 @@ export abstract class LineParser<R> {
   }
 }
 
+/** Feed batches of lines to a parser and yield its records as they finish. */
+export async function* parseBatches<R>(batches: AsyncIterable<string[]>, parser: LineParser<R>): AsyncIterable<R> {
+  for await (const out of parseRecordBatches(batches, parser)) for (const r of out) yield r;
+}
+
 /** Feed batches of lines to a parser and yield its records a batch at a time (one await per batch, not per
  *  record: async iteration costs more than parsing a line). */
-export async function* parseBatches<R>(batches: AsyncIterable<string[]>, parser: LineParser<R>): AsyncIterable<R[]> {
+export async function* parseRecordBatches<R>(batches: AsyncIterable<string[]>, parser: LineParser<R>): AsyncIterable<R[]> {
   for await (const batch of batches) {
     for (const l of batch) {
       parser.line(l);
