@@ -505,7 +505,12 @@ export class ZipEvidence implements Evidence {
   async stat(path: string): Promise<EvidenceStat | null> {
     const p = this.norm(path);
     const f = this.files.get(p);
-    if (f) return { size: f.size, isDirectory: false };
+    if (f) {
+      const m = f.modified;
+      // The stored DOS time is a local time without zone; EvidenceStat.mtime reads it as UTC.
+      const mtime = m ? Date.UTC(+m.slice(0, 4), +m.slice(5, 7) - 1, +m.slice(8, 10), +m.slice(11, 13), +m.slice(14, 16), +m.slice(17, 19)) : undefined;
+      return mtime === undefined ? { size: f.size, isDirectory: false } : { size: f.size, isDirectory: false, mtime };
+    }
     return this.dirs.has(p) ? { size: 0, isDirectory: true } : null;
   }
 
