@@ -3,6 +3,7 @@
 // peak RSS of each run (each run in a child process, so the peak is that run's alone):
 //   - "modules": opening the zip and running the bugreport modules with the indicator matcher and heuristics,
 //     no output (module speed; indicator loading excluded);
+//   - "modules-warm": the same, timing a second scan in the same process (V8 has compiled the hot code);
 //   - "end to end": `check-bugreport` with the full output folder, written to a temporary folder and removed
 //     (indicator loading included).
 //
@@ -16,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { scan } from "../src/core/analysis/engine.js";
+import { scan, type ScanSummary } from "../src/core/analysis/engine.js";
 import { ANDROID_BUGREPORT_MODULES } from "../src/core/artifacts/android/bugreport/index.js";
 import { openBugreport, runCheckBugreport } from "../src/node/check-bugreport.js";
 import { generateBugreport } from "../src/node/generate/android-bugreport.js";
@@ -24,7 +25,7 @@ import { projectRoot } from "../src/node/generate/ios-backup.js";
 import { loadIndicators } from "../src/node/iocs.js";
 import { NodeSqliteOpener } from "../src/node/sqlite.js";
 
-type Mode = "modules" | "end-to-end";
+type Mode = "modules" | "modules-warm" | "end-to-end";
 
 interface RunResult {
   mode: Mode;
@@ -42,17 +43,20 @@ async function child(mode: Mode, zip: string): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   let t0 = performance.now();
   let cpu0 = process.cpuUsage();
-  let summary;
-  if (mode === "modules") {
-    // Indicator loading is measured by bench/indicators; this row times opening the zip and the scan.
+  let summary: ScanSummary | undefined;
+  if (mode !== "end-to-end") {
+    // Indicator loading is measured by bench/indicators; these rows time opening the zip and the scan, in a
+    // fresh process ("modules") and once the same scan has run before ("modules-warm": compiled code).
     const iocs = await loadIndicators(undefined);
-    t0 = performance.now();
-    cpu0 = process.cpuUsage();
-    const opened = await openBugreport(zip);
-    const sqlite = new NodeSqliteOpener();
-    summary = await scan({ acquisition: opened.bugreport, modules: ANDROID_BUGREPORT_MODULES, matcher: iocs.set, sqlite, sink: {} });
-    sqlite.dispose();
-    await opened.close();
+    for (let run = mode === "modules-warm" ? 2 : 1; run > 0; run--) {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+      const opened = await openBugreport(zip);
+      const sqlite = new NodeSqliteOpener();
+      summary = await scan({ acquisition: opened.bugreport, modules: ANDROID_BUGREPORT_MODULES, matcher: iocs.set, sqlite, sink: {} });
+      sqlite.dispose();
+      await opened.close();
+    }
   } else {
     const output = mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-br-"));
     try {
@@ -62,6 +66,7 @@ async function child(mode: Mode, zip: string): Promise<void> {
     }
   }
   const cpu = process.cpuUsage(cpu0);
+  if (!summary) throw new Error("no scan ran");
   const out: RunResult = {
     mode,
     records: summary.records,
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`input: ${zip} (${(statSync(zip).size / 1e6).toFixed(1)} MB zip; generation ${genNote})\n`);
   const rows: string[][] = [];
-  for (const mode of ["modules", "end-to-end"] as Mode[]) {
+  for (const mode of ["modules", "modules-warm", "end-to-end"] as Mode[]) {
     const r = runChild(mode, zip);
     const s = r.wallMs / 1000;
     rows.push([
