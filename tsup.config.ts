@@ -7,6 +7,7 @@ export default defineConfig({
     "cli/main": "src/cli/main.ts",
     "bench/check-backup": "bench/check-backup.ts",
     "bench/indicators": "bench/indicators.ts",
+    "bench/check-fs": "bench/check-fs.ts",
     "bench/check-androidqf": "bench/check-androidqf.ts",
     "bench/decrypt-backup": "bench/decrypt-backup.ts",
     "bench/check-android": "bench/check-android.ts",

@@ -23,6 +23,8 @@ export * from "./formats/tar.js";
 export * from "./formats/byte-source.js";
 export * from "./formats/zip.js";
 export * from "./util/sha256.js";
+export * from "./formats/ios-fs.js";
+export * from "./formats/tar-fs.js";
 export { AndroidBackup, type AndroidBackupOptions } from "./formats/android-backup-acquisition.js";
 export { AndroidBackupError, PasswordRequiredError, WrongPasswordError as AndroidBackupWrongPasswordError, openAbStream, readAbHeader, type AbHeader } from "./formats/android-backup.js";
 export { IntrusionLogs, type IntrusionEvent } from "./formats/intrusion-logs.js";

@@ -1,6 +1,8 @@
 // Streaming AES-256-CBC decryption of backup files: recorded size, PKCS#7 padding, any chunking, truncation.
 
 import { createCipheriv, randomBytes } from "node:crypto";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -69,9 +71,13 @@ describe.each([["WebCrypto", webBackupCrypto()], ["node:crypto", nodeBackupCrypt
 
 describe("encryptedFileRecord on the real MBFile records of MVT's fixture (decrypted from an encrypted backup)", () => {
   it("reads Size and EncryptionKey = 4-byte little-endian protection class + 40-byte wrapped key", () => {
-    const db = new Database(path.join(IOS_BACKUP, "Manifest.db"), { readonly: true });
+    // A private copy: opening the evidence in place would let SQLite create -wal/-shm beside it.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "spyscope-mbfile-"));
+    copyFileSync(path.join(IOS_BACKUP, "Manifest.db"), path.join(tmp, "Manifest.db"));
+    const db = new Database(path.join(tmp, "Manifest.db"), { readonly: true });
     const rows = db.prepare("SELECT fileID, file FROM Files WHERE flags = 1").all() as { fileID: string; file: Buffer }[];
     db.close();
+    rmSync(tmp, { recursive: true, force: true });
     let keyed = 0;
     for (const row of rows) {
       const rec = encryptedFileRecord(row.file);
