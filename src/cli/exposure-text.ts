@@ -38,8 +38,10 @@ export function exposureLines(records: ExposureRecord[], indent = "  "): string[
         const branch = e.basis === "no-fix-for-branch" ? " (no fix for this release line)" : "";
         lines.push(`${indent}    ${e.cve} ${e.campaign}: fixed in ${e.fixed_in}${branch}${kev} — ${e.advisory}`);
       }
+      if (r.note) lines.push(`${indent}    note: ${r.note}`);
     } else if (r.status === "not-exposed") {
       lines.push(`${indent}- ${label}: not open to the ${r.checked.length} listed vulnerabilities`);
+      if (r.note) lines.push(`${indent}    note: ${r.note}`);
     } else {
       lines.push(`${indent}? ${r.app_id ? `${r.product_name} (${r.app_id})` : r.product_name}: ${r.note ?? "version unknown"} — check it on the device`);
     }

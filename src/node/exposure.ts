@@ -1,6 +1,6 @@
 // `spyscope exposure PATH`: the exposure module alone on an acquisition, on the one scan path (scan() with no
-// indicators). Recognises an iOS backup folder, an iOS filesystem dump folder, an androidqf collection and an
-// Android bugreport (folders or zips, read in place).
+// indicators). Recognises an iOS backup folder, an iOS filesystem dump folder, a sysdiagnose (archive or folder),
+// an androidqf collection and an Android bugreport (folders or zips, read in place).
 
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -13,6 +13,8 @@ import type { Evidence } from "../core/evidence/evidence.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
 import { AndroidQF } from "../core/formats/androidqf.js";
 import { IosFilesystem } from "../core/formats/ios-fs.js";
+import { sysdiagnoseExposure } from "../core/artifacts/sysdiagnose/exposure.js";
+import { SYSDIAGNOSE_CHECK } from "./check-sysdiagnose.js";
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import type { Detection } from "../core/types.js";
 import type { BackupKeyInput } from "./backup-key.js";
@@ -60,6 +62,12 @@ async function openAndroid(evidence: Evidence, close: () => Promise<void>): Prom
   throw new Error(errors.join("; "));
 }
 
+/** A sysdiagnose archive (read in one pass) or folder: the iOS version of its newest crash report. */
+async function openSysdiagnose(abs: string, sqlite: NodeSqliteOpener): Promise<Opened> {
+  const opened = await SYSDIAGNOSE_CHECK.open(abs, sqlite);
+  return { acquisition: opened.acquisition, module: sysdiagnoseExposure, close: opened.close };
+}
+
 /** The acquisition at `target`, by what it holds. */
 async function openAcquisition(target: string, key: BackupKeyInput, sqlite: NodeSqliteOpener): Promise<Opened> {
   const abs = path.resolve(target);
@@ -74,12 +82,16 @@ async function openAcquisition(target: string, key: BackupKeyInput, sqlite: Node
       const dump = await IosFilesystem.open(await FsDumpDirectory.open(abs));
       return { acquisition: dump, module: iosExposure, close: () => dump.close() };
     }
+    if (/^sysdiagnose_/.test(path.basename(abs)) || (await fs.readdir(abs)).some((n) => /^sysdiagnose_/.test(n))) {
+      return openSysdiagnose(abs, sqlite);
+    }
     try {
       return await openAndroid(await DirectoryEvidence.open(abs), async () => {});
     } catch {
-      throw new Error(`${abs} is neither an iOS backup folder (Manifest.db), an iOS filesystem dump, an androidqf collection nor an Android bugreport`);
+      throw new Error(`${abs} is neither an iOS backup folder (Manifest.db), an iOS filesystem dump, a sysdiagnose, an androidqf collection nor an Android bugreport`);
     }
   }
+  if (/sysdiagnose.*\.(tar\.gz|tgz|tar)$/i.test(path.basename(abs))) return openSysdiagnose(abs, sqlite);
   const source = await FileByteSource.open(abs);
   try {
     return await openAndroid(new ZipEvidence(await ZipArchive.open(source, abs)), () => source.close());

@@ -47,6 +47,16 @@ describe("check-sysdiagnose on the fixtures", () => {
     expect(staged[0].message).toContain("/private/var/db/com.apple.xpc.roleaccountd.staging/fservernetd");
   });
 
+  it("reports exposure from the newest crash report's iOS version, for an iPhone, noting the newer build in the folder name", () => {
+    const [os] = readJson(path.join(out, "exposure.json"));
+    expect(os).toMatchObject({ kind: "os", os_version: "17.2.1", build: "21C66", status: "exposed", update_to: "18.6.2" });
+    expect(os.exposed_to.map((e: any) => e.cve).sort()).toEqual(["CVE-2025-43200", "CVE-2025-43300"]);
+    // iPadOS-only fixes (17.7.5, 17.7.10) are not offered to an iPhone.
+    expect(os.exposed_to.every((e: any) => e.basis === "no-fix-for-branch")).toBe(true);
+    expect(os.note).toContain("taken on build 23A341");
+    expect(infected.summary.detections.filter((d) => d.module === "exposure" && d.level === "medium")).toHaveLength(2);
+  });
+
   it("reads the shutdown log's iOS 26 form with the binary UUID stripped", () => {
     const records = readJson(path.join(out, "shutdown_log.json"));
     expect(records).toHaveLength(10);
@@ -75,7 +85,7 @@ describe("check-sysdiagnose on the fixtures", () => {
     expect(clean.summary.counts.critical).toBe(0);
     expect(clean.summary.counts.high).toBe(0);
     const status = Object.fromEntries(clean.summary.coverage.map((c) => [c.module, c.status]));
-    expect(status).toEqual({ shutdown_log: "ran", sysdiagnose_ps: "ran", sysdiagnose_crash_logs: "ran", logarchive_processes: "skipped" });
+    expect(status).toEqual({ exposure: "ran", shutdown_log: "ran", sysdiagnose_ps: "ran", sysdiagnose_crash_logs: "ran", logarchive_processes: "skipped" });
     // nfcd held up all three shutdowns: reported at low level (a system daemon), not as a detection.
     const delayed = clean.summary.detections.filter((d) => d.heuristic === "delayed_shutdown");
     expect(delayed.map((d) => [d.level, (d.record as any).client, (d.record as any).shutdowns])).toEqual([["low", "/usr/libexec/nfcd", 3]]);

@@ -50,10 +50,16 @@ describe("runExposure", () => {
     expect(exposureText(r)).toMatch(/\(Android bugreport\)/);
   });
 
+  it("reads a sysdiagnose archive: the iOS version of its newest crash report", async () => {
+    const r = await runExposure(FIXTURES + "sysdiagnose/sysdiagnose_demo_infected.tar.gz");
+    expect(r.acquisition).toBe("sysdiagnose");
+    expect(r.records[0]).toMatchObject({ kind: "os", os_version: "17.2.1", build: "21C66", status: "exposed" });
+  });
+
   it("refuses a folder that is no known acquisition", async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), "spyscope-exp-empty-"));
     tmp.push(empty);
-    await expect(runExposure(empty)).rejects.toThrow(/neither an iOS backup folder .*, an iOS filesystem dump, an androidqf collection nor an Android bugreport/);
+    await expect(runExposure(empty)).rejects.toThrow(/neither an iOS backup folder .*, an iOS filesystem dump, a sysdiagnose, an androidqf collection nor an Android bugreport/);
   });
 });
 

@@ -6,11 +6,12 @@ import { shutdownLog } from "./shutdown-log.js";
 import { sysdiagnosePs } from "./ps.js";
 import { sysdiagnoseCrashLogs } from "./crash-logs.js";
 import { logarchiveProcesses, UUIDTEXT_ROUTE } from "./logarchive-processes.js";
+import { sysdiagnoseExposure } from "./exposure.js";
 
-export const SYSDIAGNOSE_MODULES: ArtifactModule<any>[] = [shutdownLog, sysdiagnosePs, sysdiagnoseCrashLogs, logarchiveProcesses];
+export const SYSDIAGNOSE_MODULES: ArtifactModule<any>[] = [shutdownLog, sysdiagnosePs, sysdiagnoseCrashLogs, logarchiveProcesses, sysdiagnoseExposure];
 
 /** The files the modules read: whole files, except uuidtext files, of which only the image path is kept. */
 export const SYSDIAGNOSE_ROUTES: SysdiagnoseRoute[] = [
-  ...SYSDIAGNOSE_MODULES.filter((m) => m !== logarchiveProcesses).flatMap((m) => m.sources.map((spec) => ({ spec }))),
+  ...SYSDIAGNOSE_MODULES.filter((m) => m !== logarchiveProcesses && m !== sysdiagnoseExposure).flatMap((m) => m.sources.map((spec) => ({ spec }))),
   UUIDTEXT_ROUTE,
 ];
