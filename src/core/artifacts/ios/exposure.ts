@@ -50,7 +50,9 @@ async function filesystemFacts(ctx: ModuleContext): Promise<ExposureFacts | null
       continue;
     }
     const name = str(value.ProductName);
-    os = { name: name === "iPadOS" ? "iPadOS" : "iOS", version: str(value.ProductVersion), build: str(value.ProductBuildVersion), model: null };
+    // ProductName is "iPhone OS" on iPhones, "iPadOS" on iPads: enough to tell which fixes apply.
+    const model = name === "iPhone OS" ? "iPhone" : name === "iPadOS" ? "iPad" : null;
+    os = { name: name === "iPadOS" ? "iPadOS" : "iOS", version: str(value.ProductVersion), build: str(value.ProductBuildVersion), model };
   }
   const apps: ExposureFacts["apps"] = [];
   for await (const { value } of ctx.plists([BUNDLE_METADATA])) {
