@@ -35,6 +35,17 @@ export class FileWriter {
     }
     this.off += utf8Write.call(this.buf, s, this.off);
   }
+  /** `,\n` before every element but the first, which gets `\n` (JSON array lines). */
+  writeSeparator(first: boolean): void {
+    if (this.buf.length - this.off < 2) this.flush();
+    if (!first) this.buf[this.off++] = 44;
+    this.buf[this.off++] = 10;
+  }
+  /** Bytes straight to the file, after what is buffered. */
+  writeRaw(b: Uint8Array): void {
+    this.flush();
+    writeFully(this.fd, b);
+  }
   flush(): void {
     if (this.off) writeFully(this.fd, this.buf.subarray(0, this.off));
     this.off = 0;
@@ -53,6 +64,8 @@ const utf8Write: (this: Buffer, s: string, offset: number) => number =
     return this.write(s, offset, "utf8");
   };
 
+const NEWLINE = Buffer.from("\n");
+
 function writeFully(fd: number, b: Uint8Array): void {
   let done = 0;
   while (done < b.length) done += writeSync(fd, b, done, b.length - done);
@@ -67,7 +80,7 @@ export class JsonArrayWriter {
     this.w.write("[");
   }
   push(value: unknown): void {
-    this.w.write(this.n++ ? ",\n" : "\n");
+    this.w.writeSeparator(this.n++ === 0);
     this.w.write(recordJson(value));
   }
   get count(): number {
@@ -79,74 +92,45 @@ export class JsonArrayWriter {
   }
 }
 
-/** Synchronous line reader over a file in 1 MiB blocks (much faster than readline's async iteration). */
-class LineReader {
-  private fd: number;
-  private buf = "";
-  private pos = 0;
-  private eof = false;
-  private block = Buffer.alloc(1 << 20);
-  private decoder = new TextDecoder("utf-8");
-  constructor(file: string) {
-    this.fd = openSync(file, "r");
-  }
-  next(): string | null {
-    for (;;) {
-      const nl = this.buf.indexOf("\n", this.pos);
-      if (nl !== -1) {
-        const line = this.buf.slice(this.pos, nl);
-        this.pos = nl + 1;
-        return line;
-      }
-      if (this.eof) {
-        if (this.pos < this.buf.length) {
-          const line = this.buf.slice(this.pos);
-          this.pos = this.buf.length;
-          return line;
-        }
-        return null;
-      }
-      const n = readSync(this.fd, this.block, 0, this.block.length, null);
-      if (n === 0) {
-        this.eof = true;
-        this.buf = this.buf.slice(this.pos) + this.decoder.decode();
-      } else {
-        this.buf = this.buf.slice(this.pos) + this.decoder.decode(this.block.subarray(0, n), { stream: true });
-      }
-      this.pos = 0;
-    }
-  }
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** External merge sort of CSV lines that start with their quoted UTC timestamp. */
+/** External merge sort of CSV lines that start with their quoted UTC timestamp, in plain string order (by
+ *  time, ties by the rest of the line). Lines are kept UTF-8 encoded in one buffer per run (no string per line
+ *  for the garbage collector to trace), ordered by their `"YYYY-MM-DD HH:MM:SS.ffffff"` prefix read as three
+ *  integers (radix sort), and spilled to temporary run files that are merged byte for byte. Only equal
+ *  timestamps, and lines without that prefix, compare the line text. */
 export class TimelineSorter {
-  private lines: string[] = [];
+  private run = new LineRun();
   private chunks: string[] = [];
   private tmp: string | null = null;
   count = 0;
-  constructor(private chunkLines = 200_000) {}
+  constructor(
+    private chunkLines = 1_000_000,
+    private chunkBytes = 8 << 20,
+  ) {}
 
   add(line: string): void {
-    this.lines.push(line);
+    this.run.add(line);
     this.count++;
-    if (this.lines.length >= this.chunkLines) this.spill();
+    if (this.run.lines >= this.chunkLines || this.run.bytes >= this.chunkBytes) this.spill();
+  }
+
+  /** add(timelineLine(e)), without building the line. */
+  addEvent(e: TimelineEvent): void {
+    this.run.addEvent(e);
+    this.count++;
+    if (this.run.lines >= this.chunkLines || this.run.bytes >= this.chunkBytes) this.spill();
   }
 
   private spill(): void {
     this.tmp ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-timeline-"));
     const file = path.join(this.tmp, `chunk-${this.chunks.length}.csv`);
     const w = new FileWriter(file);
-    this.lines.sort();
-    for (const l of this.lines) {
-      w.write(l);
-      w.write("\n");
+    try {
+      this.run.writeSorted(w);
+    } finally {
+      w.close();
     }
-    w.close();
     this.chunks.push(file);
-    this.lines = [];
+    this.run.clear();
   }
 
   /** Write header + sorted lines to `file`. */
@@ -155,69 +139,416 @@ export class TimelineSorter {
     out.write(header + "\n");
     try {
       if (!this.chunks.length) {
-        this.lines.sort();
-        for (const l of this.lines) {
-          out.write(l);
-          out.write("\n");
-        }
+        this.run.writeSorted(out);
         return;
       }
-      if (this.lines.length) this.spill();
-      const readers = this.chunks.map((c) => new LineReader(c));
-      mergeSorted(readers, (line) => {
-        out.write(line);
-        out.write("\n");
-      });
-      for (const r of readers) r.close();
+      if (this.run.lines) this.spill();
+      mergeChunks(this.chunks, out);
     } finally {
       out.close();
       if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
       this.tmp = null;
       this.chunks = [];
-      this.lines = [];
+      this.run = new LineRun();
     }
   }
 }
 
-/** K-way merge of sorted line streams through a binary min-heap of their current lines. */
-function mergeSorted(readers: LineReader[], emit: (line: string) => void): void {
-  const heads: string[] = [];
-  const from: LineReader[] = [];
-  const less = (a: number, b: number) => heads[a] < heads[b];
-  const swap = (a: number, b: number) => {
-    [heads[a], heads[b]] = [heads[b], heads[a]];
-    [from[a], from[b]] = [from[b], from[a]];
-  };
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= heads.length) return;
-      const m = l + 1 < heads.length && less(l + 1, l) ? l + 1 : l;
-      if (!less(m, i)) return;
-      swap(i, m);
-      i = m;
+/** UTF-8 of `s` into `b` at `p`; returns the end. Short ASCII text is copied in a loop, cheaper than a call
+ *  into the native encoder. */
+function putText(b: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n > 48) return p + utf8Write.call(b, s, p);
+  for (let j = 0; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c >= 0x80) return p + utf8Write.call(b, j ? s.slice(j) : s, p);
+    b[p++] = c;
+  }
+  return p;
+}
+
+/** Spare bytes after a run's lines through which it is written out. */
+const STAGE_MIN = 1 << 20;
+
+/** Length of the leading `"YYYY-MM-DD HH:MM:SS.ffffff"` (quotes included). */
+const KEY_LEN = 28;
+const KEY_SHAPE = '"0000-00-00 00:00:00.000000"';
+
+/** Lines in one UTF-8 buffer (each followed by a newline) with their timestamps as integers:
+ *  YYYYMMDD, HHMMSS and the microseconds. Equal integers mean equal timestamp text, and integer order is
+ *  text order. */
+class LineRun {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  bytes = 0;
+  lines = 0;
+  /** Line i is buf[starts[i], starts[i + 1] - 1), its newline at starts[i + 1] - 1. */
+  private starts = new Uint32Array(1025);
+  private ymd = new Uint32Array(1024);
+  private hms = new Uint32Array(1024);
+  private us = new Uint32Array(1024);
+  private keyed = new Uint8Array(1024);
+
+  /** Empty the run, keeping its buffers for the next one. */
+  clear(): void {
+    this.bytes = 0;
+    this.lines = 0;
+  }
+
+  add(line: string): void {
+    const i = this.lines;
+    if (i === this.ymd.length) this.growLines();
+    if (this.bytes + line.length * 3 + 1 > this.buf.length) this.growBytes(this.bytes + line.length * 3 + 1);
+    this.keyed[i] = this.readKey(line, i, true) ? 1 : 0;
+    this.bytes += utf8Write.call(this.buf, line, this.bytes);
+    this.buf[this.bytes++] = 10;
+    this.lines = i + 1;
+    this.starts[i + 1] = this.bytes;
+  }
+
+  /** The line `timelineLine(e)` would give, encoded field by field (no joined string per event). */
+  addEvent(e: TimelineEvent): void {
+    const i = this.lines;
+    if (i === this.ymd.length) this.growLines();
+    const ts = csvText(e.timestamp);
+    const mod = csvText(e.module);
+    const ev = csvText(e.event);
+    const data = csvText(e.data.indexOf("\n") === -1 ? e.data : e.data.replace(/\r?\n/g, "\\n"));
+    const need = (ts.length + mod.length + ev.length + data.length) * 3 + 12;
+    if (this.bytes + need > this.buf.length) this.growBytes(this.bytes + need);
+    this.keyed[i] = this.readKey(ts, i, false) ? 1 : 0;
+    const b = this.buf;
+    let p = this.bytes;
+    b[p++] = 34;
+    p = putText(b, p, ts);
+    b[p++] = 34;
+    b[p++] = 44;
+    b[p++] = 34;
+    p = putText(b, p, mod);
+    b[p++] = 34;
+    b[p++] = 44;
+    b[p++] = 34;
+    p = putText(b, p, ev);
+    b[p++] = 34;
+    b[p++] = 44;
+    b[p++] = 34;
+    p = putText(b, p, data);
+    b[p++] = 34;
+    b[p++] = 10;
+    this.bytes = p;
+    this.lines = i + 1;
+    this.starts[i + 1] = p;
+  }
+
+  /** Whether `s` is a bare timestamp (`"` + s + `"` the line's key) or, `quoted`, starts with the quoted key. */
+  private readKey(s: string, i: number, quoted: boolean): boolean {
+    const off = quoted ? 0 : 1;
+    const len = quoted ? KEY_LEN : KEY_LEN - 2;
+    if (quoted ? s.length < KEY_LEN : s.length !== len) return false;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    for (let q = 0; q < len; q++) {
+      const p = q + off;
+      const ch = s.charCodeAt(q);
+      const want = KEY_SHAPE.charCodeAt(p);
+      if (want === 48) {
+        const d = ch - 48;
+        if (d < 0 || d > 9) return false;
+        if (p < 11) a = a * 10 + d;
+        else if (p < 20) b = b * 10 + d;
+        else c = c * 10 + d;
+      } else if (ch !== want) return false;
     }
-  };
-  for (const r of readers) {
-    const h = r.next();
-    if (h !== null) {
-      heads.push(h);
-      from.push(r);
+    this.ymd[i] = a;
+    this.hms[i] = b;
+    this.us[i] = c;
+    return true;
+  }
+
+  private growLines(): void {
+    const n = this.ymd.length * 2;
+    const grow = <T extends Uint32Array | Uint8Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts, n + 1);
+    this.ymd = grow(this.ymd, n);
+    this.hms = grow(this.hms, n);
+    this.us = grow(this.us, n);
+    this.keyed = grow(this.keyed, n);
+  }
+
+  private growBytes(need: number): void {
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const b = Buffer.allocUnsafe(size);
+    this.buf.copy(b, 0, 0, this.bytes);
+    this.buf = b;
+  }
+
+  /** Line indices in string order: timestamped lines by radix sort (ties by text), the rest by text, merged. */
+  private order(): Uint32Array {
+    const n = this.lines;
+    const { ymd, hms, us, keyed, starts, buf } = this;
+    const cmp = (from: number) => (a: number, b: number) => compareBytes(buf, starts[a], starts[a + 1] - 1, buf, starts[b], starts[b + 1] - 1, from);
+    let withKey = 0;
+    for (let i = 0; i < n; i++) withKey += keyed[i];
+    let order = new Uint32Array(withKey);
+    const rest: number[] = [];
+    for (let i = 0, k = 0; i < n; i++) {
+      if (keyed[i]) order[k++] = i;
+      else rest.push(i);
+    }
+    let spare = new Uint32Array(withKey);
+    const count = new Uint32Array(1 << 16);
+    // Least significant digit first: 16-bit digits of the microseconds, then the time, then the date.
+    for (const [key, shift] of [[us, 0], [us, 16], [hms, 0], [hms, 16], [ymd, 0], [ymd, 16]] as const) {
+      if (radixPass(order, spare, key, shift, count)) [order, spare] = [spare, order];
+    }
+    const byText = cmp(KEY_LEN);
+    for (let i = 0; i < withKey; ) {
+      const first = order[i];
+      let j = i + 1;
+      while (j < withKey && ymd[order[j]] === ymd[first] && hms[order[j]] === hms[first] && us[order[j]] === us[first]) j++;
+      if (j - i > 1) order.subarray(i, j).sort(byText);
+      i = j;
+    }
+    if (!rest.length) return order;
+    const full = cmp(0);
+    rest.sort(full);
+    const out = new Uint32Array(n);
+    let a = 0;
+    let b = 0;
+    for (let k = 0; k < n; k++) {
+      out[k] = b >= rest.length || (a < withKey && full(order[a], rest[b]) <= 0) ? order[a++] : rest[b++];
+    }
+    return out;
+  }
+
+  /** Append the lines in order to `w`, staged in this run's own spare bytes: copyWithin inside one buffer
+   *  costs a fraction of Buffer.copy between buffers (which builds a view per call). */
+  writeSorted(w: FileWriter): void {
+    if (this.buf.length - this.bytes < STAGE_MIN) this.growBytes(this.bytes + STAGE_MIN);
+    const { starts, buf } = this;
+    const order = this.order();
+    const base = this.bytes;
+    let stage = base;
+    for (const i of order) {
+      const s = starts[i];
+      const e = starts[i + 1];
+      if (e - s > buf.length - stage) {
+        w.writeRaw(buf.subarray(base, stage));
+        stage = base;
+        if (e - s > buf.length - stage) {
+          w.writeRaw(buf.subarray(s, e));
+          continue;
+        }
+      }
+      buf.copyWithin(stage, s, e);
+      stage += e - s;
+    }
+    w.writeRaw(buf.subarray(base, stage));
+  }
+}
+
+/** One stable counting-sort pass of `src` into `dst` on a 16-bit digit of `key[src[i]]`; false (nothing
+ *  written) when every element has the same digit. */
+function radixPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, shift: number, count: Uint32Array): boolean {
+  const n = src.length;
+  if (n < 2) return false;
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[(key[src[i]] >>> shift) & 0xffff]++;
+  if (count[(key[src[0]] >>> shift) & 0xffff] === n) return false;
+  let sum = 0;
+  for (let d = 0; d < count.length; d++) {
+    const c = count[d];
+    count[d] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < n; i++) {
+    const j = src[i];
+    dst[count[(key[j] >>> shift) & 0xffff]++] = j;
+  }
+  return true;
+}
+
+/** Compare two UTF-8 lines from byte `from` on, in JavaScript string order (UTF-16 code units). */
+function compareBytes(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number, from: number): number {
+  const la = ae - as;
+  const lb = be - bs;
+  const n = la < lb ? la : lb;
+  for (let i = from; i < n; i++) {
+    const ca = a[as + i];
+    const cb = b[bs + i];
+    if (ca !== cb) {
+      // UTF-8 byte order is code point order; strings compare UTF-16 code units, which differs when a
+      // character above U+FFFF meets one in U+E000–U+FFFF: decode and compare as strings there.
+      if (ca >= 0x80 && cb >= 0x80) {
+        const x = a.toString("utf8", as, ae);
+        const y = b.toString("utf8", bs, be);
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+      return ca - cb;
     }
   }
-  for (let i = (heads.length >> 1) - 1; i >= 0; i--) down(i);
-  while (heads.length) {
-    emit(heads[0]);
-    const next = from[0].next();
-    if (next !== null) heads[0] = next;
-    else {
-      const last = heads.length - 1;
-      heads[0] = heads[last];
-      from[0] = from[last];
-      heads.pop();
-      from.pop();
+  return la - lb;
+}
+
+const READ_BLOCK = 1 << 20;
+
+/** Synchronous reader of one sorted chunk file: the current line as bytes in `buf[start, end)` (no newline),
+ *  with its timestamp key, so the merge neither decodes nor re-encodes lines. */
+class ChunkReader {
+  private fd: number;
+  buf: Buffer;
+  private fill = 0;
+  private pos = 0;
+  private eof = false;
+  start = 0;
+  end = 0;
+  keyed = false;
+  ymd = 0;
+  hms = 0;
+  us = 0;
+  constructor(file: string, buf: Buffer) {
+    this.buf = buf;
+    this.fd = openSync(file, "r");
+  }
+
+  /** Advance to the next line; false at the end of the file. */
+  next(): boolean {
+    for (;;) {
+      const nl = this.pos < this.fill ? this.buf.indexOf(10, this.pos) : -1;
+      if (nl !== -1 && nl < this.fill) {
+        this.start = this.pos;
+        this.end = nl;
+        this.pos = nl + 1;
+        this.readKey();
+        return true;
+      }
+      if (this.eof) {
+        if (this.pos < this.fill) {
+          this.start = this.pos;
+          this.end = this.fill;
+          this.pos = this.fill;
+          this.readKey();
+          return true;
+        }
+        return false;
+      }
+      this.refill();
     }
-    down(0);
+  }
+
+  private refill(): void {
+    const rest = this.fill - this.pos;
+    if (rest === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, this.pos, this.fill);
+      this.buf = bigger;
+    } else if (this.pos > 0) this.buf.copyWithin(0, this.pos, this.fill);
+    this.fill = rest;
+    this.pos = 0;
+    const n = readSync(this.fd, this.buf, rest, this.buf.length - rest, null);
+    if (n === 0) this.eof = true;
+    this.fill += n;
+  }
+
+  private readKey(): void {
+    const b = this.buf;
+    const s = this.start;
+    this.keyed = false;
+    if (this.end - s < KEY_LEN) return;
+    let a = 0;
+    let h = 0;
+    let c = 0;
+    for (let p = 0; p < KEY_LEN; p++) {
+      const ch = b[s + p];
+      const want = KEY_SHAPE.charCodeAt(p);
+      if (want === 48) {
+        const d = ch - 48;
+        if (d < 0 || d > 9) return;
+        if (p < 11) a = a * 10 + d;
+        else if (p < 20) h = h * 10 + d;
+        else c = c * 10 + d;
+      } else if (ch !== want) return;
+    }
+    this.ymd = a;
+    this.hms = h;
+    this.us = c;
+    this.keyed = true;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** Whether reader x's line sorts before reader y's, in the string order the chunks were sorted in. */
+function lineLess(x: ChunkReader, y: ChunkReader): boolean {
+  let from = 0;
+  if (x.keyed && y.keyed) {
+    if (x.ymd !== y.ymd) return x.ymd < y.ymd;
+    if (x.hms !== y.hms) return x.hms < y.hms;
+    if (x.us !== y.us) return x.us < y.us;
+    from = KEY_LEN;
+  }
+  return compareBytes(x.buf, x.start, x.end, y.buf, y.start, y.end, from) < 0;
+}
+
+/** K-way merge of sorted chunks through a binary min-heap of readers. The readers' buffers and the output
+ *  staging area share one ArrayBuffer so that a line is moved with copyWithin. */
+function mergeChunks(files: string[], out: FileWriter): void {
+  const all = new Uint8Array((files.length + 1) * READ_BLOCK);
+  const stageStart = files.length * READ_BLOCK;
+  let stage = stageStart;
+  const readers: ChunkReader[] = [];
+  try {
+    for (let i = 0; i < files.length; i++) readers.push(new ChunkReader(files[i], Buffer.from(all.buffer, i * READ_BLOCK, READ_BLOCK)));
+    const heap = readers.filter((r) => r.next());
+    const down = (i: number) => {
+      const top = heap[i];
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) break;
+        const m = l + 1 < heap.length && lineLess(heap[l + 1], heap[l]) ? l + 1 : l;
+        if (!lineLess(heap[m], top)) break;
+        heap[i] = heap[m];
+        i = m;
+      }
+      heap[i] = top;
+    };
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+    out.flush();
+    while (heap.length) {
+      const r = heap[0];
+      const len = r.end - r.start + 1;
+      if (len > all.length - stage) {
+        out.writeRaw(all.subarray(stageStart, stage));
+        stage = stageStart;
+      }
+      if (r.buf.buffer === all.buffer && len <= all.length - stage) {
+        all.copyWithin(stage, r.buf.byteOffset + r.start, r.buf.byteOffset + r.end);
+        all[stage + len - 1] = 10;
+        stage += len;
+      } else {
+        // After a line longer than a read block the reader has its own, larger buffer.
+        out.writeRaw(all.subarray(stageStart, stage));
+        stage = stageStart;
+        out.writeRaw(r.buf.subarray(r.start, r.end));
+        out.writeRaw(NEWLINE);
+      }
+      if (!r.next()) {
+        const last = heap.pop()!;
+        if (!heap.length) break;
+        heap[0] = last;
+      }
+      down(0);
+    }
+    out.writeRaw(all.subarray(stageStart, stage));
+  } finally {
+    for (const r of readers) r.close();
   }
 }
 
@@ -230,8 +561,13 @@ export function timelineLine(e: TimelineEvent): string {
 
 /** csvField, skipping the regex for the common field without a quote. */
 function quoteCsv(v: unknown): string {
+  return `"${csvText(v)}"`;
+}
+
+/** A CSV field's text between its quotes. */
+function csvText(v: unknown): string {
   const s = v === null || v === undefined ? "" : String(v);
-  return `"${s.indexOf('"') === -1 ? s : s.replace(/"/g, '""')}"`;
+  return s.indexOf('"') === -1 ? s : s.replace(/"/g, '""');
 }
 
 export interface OutputFolderOptions {
@@ -279,7 +615,7 @@ export class OutputFolder implements ResultSink {
 
   timeline(e: TimelineEvent): void {
     if (this.opts.timeline === false) return;
-    this.timelineSorter.add(timelineLine(e));
+    this.timelineSorter.addEvent(e);
   }
 
   url(u: UrlSighting): void {

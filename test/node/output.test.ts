@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { JsonArrayWriter, TimelineSorter, timelineLine } from "../../src/node/output.js";
 import { recordJson, toJson } from "../../src/core/report/json.js";
+import type { TimelineEvent } from "../../src/core/types.js";
 
 describe("output writers", () => {
   it("sorts a timeline larger than one chunk by time through temporary chunk files", async () => {
@@ -21,6 +22,44 @@ describe("output writers", () => {
     const body = lines.slice(1);
     expect([...body].sort()).toEqual(body);
     expect(body[0]).toContain("line 0\\nsecond");
+  });
+
+  it("orders timestamp ties, odd timestamps and non-ASCII text exactly as a plain string sort, in memory and through chunks", async () => {
+    // Deterministic mix: shared timestamps (ties decided by the rest of the line), lines without the fixed
+    // timestamp shape, and text whose UTF-8 byte order differs from JavaScript's UTF-16 order (U+FFFD vs 😀).
+    let seed = 7;
+    const rand = (n: number) => Math.floor(((seed = (seed * 48271) % 2147483647) / 2147483647) * n);
+    const texts = ["a", "b", "é", "\ufffd", "😀", "z\u00e9", "", '"q"'];
+    const stamps = ["2021-03-04 05:06:07.000001", "2021-03-04 05:06:07.000002", "1970-01-01 00:00:00.000000", "2021-03-04 05:06:08.000000", "9999-12-31 23:59:59.999999"];
+    const events: TimelineEvent[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const ts = rand(20) === 0 ? ["", "2021-03-04", "2021-03-04 05:06:07", '2021-03-04 05:06:07.00000"'][rand(4)] : stamps[rand(stamps.length)];
+      events.push({ timestamp: ts, module: `m${rand(3)}`, event: texts[rand(texts.length)], data: texts[rand(texts.length)] + (i % 7 ? i % 7 : "\r\nx\ny") });
+    }
+    const lines = events.map(timelineLine);
+    // Lines longer than the merge's 1 MiB read blocks.
+    lines.push(timelineLine({ timestamp: stamps[0], module: "m1", event: "big", data: "x".repeat(1_500_000) }));
+    lines.push(timelineLine({ timestamp: "", module: "m1", event: "big", data: "é".repeat(700_000) }));
+    const keyedOnly = lines.filter((l) => l.length > 28 && l[27] === '"');
+    // One run in memory, runs of 250 lines, runs of ~8 KiB.
+    for (const [input, chunkLines, chunkBytes] of [[lines, 10_000, 1 << 30], [lines, 250, 1 << 30], [keyedOnly, 250, 1 << 30], [lines, 10_000, 8192]] as const) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-out-"));
+      const sorter = new TimelineSorter(chunkLines, chunkBytes);
+      for (const l of input) sorter.add(l);
+      await sorter.writeTo(path.join(dir, "timeline.csv"), "header");
+      expect(readFileSync(path.join(dir, "timeline.csv"), "utf8")).toBe(["header", ...[...input].sort(), ""].join("\n"));
+    }
+    // Events added without building their line give the same bytes as their lines.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-out-"));
+    const byLine = new TimelineSorter(400);
+    const byEvent = new TimelineSorter(400);
+    for (const e of events) {
+      byLine.add(timelineLine(e));
+      byEvent.addEvent(e);
+    }
+    await byLine.writeTo(path.join(dir, "a.csv"), "h");
+    await byEvent.writeTo(path.join(dir, "b.csv"), "h");
+    expect(readFileSync(path.join(dir, "b.csv"), "utf8")).toBe(readFileSync(path.join(dir, "a.csv"), "utf8"));
   });
 
   it("writes a valid JSON array one record per line, with bigints exact and bytes as base64", () => {
