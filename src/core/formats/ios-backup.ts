@@ -134,6 +134,8 @@ export class IosBackup implements Acquisition {
       if (await this.evidence.stat(spec.rootPath)) yield { path: spec.rootPath };
       return;
     }
+    // A spec with nothing a backup can resolve (only a filesystem-dump path) finds nothing here, not every file.
+    if (spec.domain === undefined && spec.domainLike === undefined && spec.path === undefined && spec.pathLike === undefined) return;
     const db = this.manifest();
     const where: string[] = ["flags = 1"];
     const params: string[] = [];
