@@ -7,7 +7,7 @@
 // Inputs go to bench/out/ (git-ignored) and are reused by later runs. Env: BENCH_MESSAGES (SMS in the .ab,
 // plus a tenth as MMS; default 300,000), BENCH_EVENTS (intrusion-log events; default 1,000,000).
 
-import { spawnSync } from "node:child_process";
+import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -40,17 +40,11 @@ async function child(kind: string, target: string): Promise<void> {
     scanMs: r.summary.ms,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
   };
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+  reportResult(result);
 }
 
 function run(kind: string, target: string): void {
-  const p = spawnSync(process.execPath, ["--expose-gc", thisFile, "--child", kind, target], { encoding: "utf8", maxBuffer: 1 << 26 });
-  const line = p.stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-  if (!line) {
-    process.stderr.write(p.stderr);
-    throw new Error(`bench child failed for ${target}`);
-  }
-  const r = JSON.parse(line.slice("BENCH_RESULT ".length));
+  const r = runBenchChild<{ records: number; wallMs: number; cpuS: number; scanMs: number; maxRssMB: number }>(thisFile, ["--child", kind, target]);
   const mb = statSync(target).isFile() ? (statSync(target).size / 1e6).toFixed(1) + " MB" : "folder";
   process.stdout.write(
     `${kind === "ab" ? "check-android-backup" : "check-intrusion-logs"}  ${path.basename(target)} (${mb}): ` +

@@ -11,7 +11,7 @@
 // Env: BENCH_FILES (default 1000000), BENCH_FORMAT (ndjson | array, default ndjson), BENCH_SEED (default 1),
 // BENCH_OUT (where collections are kept, default bench/out).
 
-import { spawnSync } from "node:child_process";
+import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -77,7 +77,7 @@ async function child(mode: Mode, dir: string): Promise<void> {
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     alerts,
   };
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(out)}\n`);
+  reportResult(out);
 }
 
 async function ensureCollection(root: string, files: number, format: "array" | "ndjson", seed: number): Promise<{ dir: string; genS: number; reused: boolean }> {
@@ -97,11 +97,7 @@ async function ensureCollection(root: string, files: number, format: "array" | "
 }
 
 function runChild(mode: Mode, dir: string): RunResult {
-  const execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
-  const p = spawnSync(process.execPath, [...execArgv, thisFile, "--run", mode, dir], { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "inherit"] });
-  const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-  if (!line) throw new Error(`benchmark child failed (${mode} on ${dir}, status ${p.status}, signal ${p.signal})`);
-  return JSON.parse(line.slice("BENCH_RESULT ".length)) as RunResult;
+  return runBenchChild<RunResult>(thisFile, ["--run", mode, dir]);
 }
 
 async function main(): Promise<void> {

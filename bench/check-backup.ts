@@ -7,7 +7,7 @@
 // generated once under bench/out/<scale>-<seed>/ (git-ignored, reused by later runs), then scanned in a child
 // process so that the peak RSS measured is that of one scan alone. Env: BENCH_SCALES, BENCH_SEED (default 1).
 
-import { spawnSync } from "node:child_process";
+import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -59,7 +59,7 @@ async function child(dir: string): Promise<void> {
     exitCode: r.exitCode,
     counts: r.summary.counts,
   };
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(out)}\n`);
+  reportResult(out);
 }
 
 /** Generate (or reuse) the backup of one scale; returns its folder and generation info. */
@@ -83,19 +83,8 @@ async function ensureBackup(root: string, scale: number, seed: number): Promise<
 }
 
 function runChild(dir: string): RunResult {
-  let execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
   // The heap limit `spyscope check-backup` runs with (src/cli/heap-limit.ts), so the peak measured is the CLI's.
-  if (!execArgv.some((a) => a.startsWith("--max-old-space-size"))) execArgv = [...execArgv, `--max-old-space-size=${SCAN_HEAP_LIMIT_MB}`];
-  const p = spawnSync(process.execPath, [...execArgv, thisFile, "--run", dir], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-  if (p.status === null || !line) {
-    throw new Error(`benchmark child failed on ${dir} (status ${p.status}, signal ${p.signal}):\n${p.stdout}`);
-  }
-  return JSON.parse(line.slice("BENCH_RESULT ".length)) as RunResult;
+  return runBenchChild<RunResult>(thisFile, ["--run", dir], [`--max-old-space-size=${SCAN_HEAP_LIMIT_MB}`]);
 }
 
 function table(head: string[], rows: string[][]): string {

@@ -12,7 +12,7 @@
 //
 // The zip is generated once under bench/out/ (git-ignored) and reused.
 
-import { spawnSync } from "node:child_process";
+import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -76,15 +76,11 @@ async function child(mode: Mode, zip: string): Promise<void> {
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     alerts: summary.counts,
   };
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify(out)}\n`);
+  reportResult(out);
 }
 
 function runChild(mode: Mode, zip: string): RunResult {
-  const execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
-  const p = spawnSync(process.execPath, [...execArgv, thisFile, "--run", mode, zip], { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "inherit"] });
-  const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-  if (!line) throw new Error(`benchmark child failed (${mode} on ${zip}, status ${p.status}, signal ${p.signal})`);
-  return JSON.parse(line.slice("BENCH_RESULT ".length)) as RunResult;
+  return runBenchChild<RunResult>(thisFile, ["--run", mode, zip]);
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@
 // also every module on a tar of the dump (the index pass, the spool pass and the scan).
 
 import { spawnSync } from "node:child_process";
+import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,19 +29,17 @@ async function child(dir: string, modules: string[] | undefined): Promise<void> 
   const cpu = process.cpuUsage(cpu0);
   rmSync(output, { recursive: true, force: true });
   const fsCov = r.summary.coverage.find((c) => c.module === "filesystem");
-  process.stdout.write(
-    `BENCH_RESULT ${JSON.stringify({
-      records: r.summary.records,
-      filesystemRecords: fsCov?.records ?? 0,
-      filesystemMs: fsCov?.ms ?? 0,
-      wallMs,
-      cpuS: (cpu.user + cpu.system) / 1e6,
-      indicatorLoadMs: r.indicatorLoadMs,
-      indicators: r.indicatorCount,
-      maxRssMB: process.resourceUsage().maxRSS / 1024,
-      counts: r.summary.counts,
-    })}\n`,
-  );
+  reportResult({
+    records: r.summary.records,
+    filesystemRecords: fsCov?.records ?? 0,
+    filesystemMs: fsCov?.ms ?? 0,
+    wallMs,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    indicatorLoadMs: r.indicatorLoadMs,
+    indicators: r.indicatorCount,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    counts: r.summary.counts,
+  });
 }
 
 async function main(): Promise<void> {
@@ -70,13 +69,13 @@ async function main(): Promise<void> {
     runs.push(["tar of the dump, all check-fs modules", tar, ""]);
   }
   for (const [label, target, modules] of runs) {
-    const r = spawnSync(process.execPath, ["--expose-gc", thisFile, "--child", target, modules], { encoding: "utf8", maxBuffer: 1 << 26 });
-    const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-    if (!line) {
-      console.log(`${label}: failed\n${r.stderr}`);
+    let m: any;
+    try {
+      m = runBenchChild(thisFile, ["--child", target, modules]);
+    } catch (e) {
+      console.log(`${label}: failed\n${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
-    const m = JSON.parse(line.slice(13));
     console.log(
       `${label}: ${m.records} records (${m.filesystemRecords} paths, filesystem module ${(m.filesystemMs / 1000).toFixed(1)} s, ` +
         `${Math.round(m.filesystemRecords / (m.filesystemMs / 1000))} paths/s) — wall ${(m.wallMs / 1000).toFixed(1)} s, ` +

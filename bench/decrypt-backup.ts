@@ -12,7 +12,7 @@
 // CPU time. BENCH_OUTPUT=1 also writes the full output folder (default: summary only, where decryption's
 // share of the time is largest).
 
-import { spawnSync } from "node:child_process";
+import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -47,7 +47,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 function emit(m: Measure): void {
-  process.stdout.write(`BENCH_RESULT ${JSON.stringify({ ...m, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  reportResult({ ...m, maxRssMB: process.resourceUsage().maxRSS / 1024 });
 }
 
 /** Child: one scan (encrypted when a key file is given). */
@@ -92,11 +92,7 @@ async function childDecrypt(dir: string, keyFile: string): Promise<void> {
 }
 
 function runChild(args: string[]): Measure {
-  const execArgv = process.execArgv.includes("--expose-gc") ? process.execArgv : [...process.execArgv, "--expose-gc"];
-  const p = spawnSync(process.execPath, [...execArgv, thisFile, ...args], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "inherit"] });
-  const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-  if (p.status !== 0 || !line) throw new Error(`benchmark child ${args.join(" ")} failed (status ${p.status}, signal ${p.signal}):\n${p.stdout}`);
-  return JSON.parse(line.slice("BENCH_RESULT ".length)) as Measure;
+  return runBenchChild<Measure>(thisFile, args);
 }
 
 /** The plain backup, its encrypted twin and the saved key of one scale (generated once, then reused). */

@@ -2,7 +2,8 @@
 
 import { IosBackup } from "../../src/core/formats/ios-backup.js";
 import { scan, type ModuleCoverage, type ScanSummary } from "../../src/core/analysis/engine.js";
-import type { ArtifactModule } from "../../src/core/artifacts/module.js";
+import type { Acquisition, ArtifactModule } from "../../src/core/artifacts/module.js";
+import type { SqliteOpener } from "../../src/core/formats/sqlite.js";
 import type { Detection, Matcher, RecordData, TimelineEvent, UrlSighting } from "../../src/core/types.js";
 import { DirectoryEvidence } from "../../src/node/evidence-dir.js";
 import { NodeSqliteOpener } from "../../src/node/sqlite.js";
@@ -22,30 +23,40 @@ export interface Collected {
   hashes: Map<string, string>;
 }
 
+/** Run modules over any acquisition in-process and keep everything the engine emits. */
+export async function scanCollect(
+  acquisition: Acquisition,
+  modules: ArtifactModule<any>[],
+  matcher: Matcher | null,
+  sqlite: SqliteOpener,
+): Promise<Collected> {
+  const out: Omit<Collected, "summary" | "hashes"> = { records: new Map(), detections: [], timeline: [], urls: [], coverage: new Map() };
+  const summary = await scan({
+    acquisition,
+    modules,
+    matcher,
+    sqlite,
+    sink: {
+      record(m, r) {
+        const list = out.records.get(m.id) ?? [];
+        list.push(r);
+        out.records.set(m.id, list);
+      },
+      detection: (d) => out.detections.push(d),
+      timeline: (e) => out.timeline.push(e),
+      url: (u) => out.urls.push(u),
+      endModule: (_m, c) => void out.coverage.set(c.module, c),
+    },
+  });
+  return { ...out, summary, hashes: acquisition.evidence.hashes() };
+}
+
 export async function scanBackup(dir: string, modules: ArtifactModule<any>[], matcher: Matcher | null = null): Promise<Collected> {
   const evidence = await DirectoryEvidence.open(dir);
   const sqlite = new NodeSqliteOpener();
   const backup = await IosBackup.open(evidence, sqlite);
-  const out: Omit<Collected, "summary" | "hashes"> = { records: new Map(), detections: [], timeline: [], urls: [], coverage: new Map() };
   try {
-    const summary = await scan({
-      acquisition: backup,
-      modules,
-      matcher,
-      sqlite,
-      sink: {
-        record(m, r) {
-          const list = out.records.get(m.id) ?? [];
-          list.push(r);
-          out.records.set(m.id, list);
-        },
-        detection: (d) => out.detections.push(d),
-        timeline: (e) => out.timeline.push(e),
-        url: (u) => out.urls.push(u),
-        endModule: (_m, c) => void out.coverage.set(c.module, c),
-      },
-    });
-    return { ...out, summary, hashes: evidence.hashes() };
+    return await scanCollect(backup, modules, matcher, sqlite);
   } finally {
     backup.close();
     sqlite.dispose();
