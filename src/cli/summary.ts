@@ -87,7 +87,7 @@ export function summaryText(s: SummaryInput): string {
   } else {
     lines.push(
       "No known indicators were found. This does not mean the device is clean: indicators only cover known attacks, " +
-        "and a backup holds only part of the device. Re-check when new indicators are published (spyscope check-iocs).",
+        "and an acquisition holds only part of what the device holds. Re-check when new indicators are published (spyscope check-iocs).",
     );
   }
   if (s.outputDir) lines.push(`Results written to ${s.outputDir}`);

@@ -35,6 +35,12 @@ export function sysdiagnoseCheck(limits?: SysdiagnoseLimits): CheckSpec {
             hasher: nodeSha256,
             archiveKey: path.basename(target),
           });
+      if (!acquisition.folder && acquisition.matchedFiles === 0 && !acquisition.problems.length) {
+        throw new Error(
+          `${target} does not look like a sysdiagnose: no sysdiagnose_* folder and none of the files spyscope reads ` +
+            `(shutdown.log, ps.txt, crashes_and_spins/*.ips, system_logs.logarchive) in it`,
+        );
+      }
       return {
         acquisition,
         close: () => {},

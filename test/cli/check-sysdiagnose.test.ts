@@ -57,6 +57,11 @@ describe("check-sysdiagnose on the fixtures", () => {
     expect(infected.summary.detections.filter((d) => d.module === "exposure" && d.level === "medium")).toHaveLength(2);
   });
 
+  it("refuses a folder with nothing of a sysdiagnose in it, rather than reporting an empty scan", async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), "spyscope-not-sysdiag-"));
+    await expect(runCheckSysdiagnose({ target: empty })).rejects.toThrow(/does not look like a sysdiagnose/);
+  });
+
   it("reads the shutdown log's iOS 26 form with the binary UUID stripped", () => {
     const records = readJson(path.join(out, "shutdown_log.json"));
     expect(records).toHaveLength(10);

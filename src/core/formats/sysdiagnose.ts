@@ -187,6 +187,11 @@ export class SysdiagnoseAcquisition implements Acquisition {
     this.maxFileBytes = init.limits.maxFileBytes;
   }
 
+  /** How many files any module's route matched. */
+  get matchedFiles(): number {
+    return this.files.size;
+  }
+
   async *find(spec: FileSpec): AsyncIterable<FileRef> {
     for (const [path, rel] of this.files) {
       if (specMatches(spec, rel, this.likeCache)) yield { path, relativePath: rel };
