@@ -1,77 +1,19 @@
 // Device-local wall-clock times ("YYYY-MM-DD HH:MM:SS[.ffffff]", as Android dumps print them) put back on
 // the real clock when the phone's time zone is known, so timelines of several sources sort by real time.
 
-const DAY = 86_400;
-const QUARTER = 900;
+import { DeviceClock } from "./device-time.js";
 
-/** UTC offsets of one IANA zone, from Intl. Asking Intl costs microseconds, so offsets are cached per UTC day
- *  (a day whose start and end agree has one offset throughout) and per quarter hour on transition days. */
-class ZoneOffsets {
-  private readonly format: Intl.DateTimeFormat;
-  private readonly days = new Map<number, number | null>();
-  private readonly quarters = new Map<number, number>();
+const clocks = new Map<string, DeviceClock | null>();
 
-  constructor(readonly tz: string) {
-    this.format = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+/** The zone's clock (offsets from Intl, cached per day), or null when the runtime does not know the zone. */
+function zone(tz: string): DeviceClock | null {
+  let clock = clocks.get(tz);
+  if (clock === undefined) {
+    const c = new DeviceClock(tz);
+    clock = c.timezone === null ? null : c;
+    clocks.set(tz, clock);
   }
-
-  private ask(unix: number): number {
-    const p: Record<string, number> = {};
-    for (const part of this.format.formatToParts(new Date(unix * 1000))) if (part.type !== "literal") p[part.type] = Number(part.value);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) / 1000 - unix;
-  }
-
-  /** Seconds to add to a UTC instant to get the zone's wall clock. */
-  at(unix: number): number {
-    const day = Math.floor(unix / DAY);
-    let whole = this.days.get(day);
-    if (whole === undefined) {
-      const a = this.ask(day * DAY);
-      whole = a === this.ask(day * DAY + DAY - 1) ? a : null;
-      if (this.days.size > 100_000) this.days.clear();
-      this.days.set(day, whole);
-    }
-    if (whole !== null) return whole;
-    const q = Math.floor(unix / QUARTER);
-    let off = this.quarters.get(q);
-    if (off === undefined) {
-      off = this.ask(q * QUARTER);
-      if (this.quarters.size > 100_000) this.quarters.clear();
-      this.quarters.set(q, off);
-    }
-    return off;
-  }
-
-  /** A wall-clock time of this zone (read as UTC seconds) → the UTC instant; in a DST gap or overlap, the
-   *  offset in force one offset earlier is used. */
-  utcFromLocal(local: number): number {
-    return local - this.at(local - this.at(local));
-  }
-}
-
-const zones = new Map<string, ZoneOffsets | null>();
-
-/** The zone's offsets, or null when the runtime does not know the zone. */
-function zone(tz: string): ZoneOffsets | null {
-  let z = zones.get(tz);
-  if (z === undefined) {
-    try {
-      z = new ZoneOffsets(tz);
-    } catch {
-      z = null;
-    }
-    zones.set(tz, z);
-  }
-  return z;
+  return clock;
 }
 
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
