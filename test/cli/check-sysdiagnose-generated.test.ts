@@ -11,8 +11,9 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheckSysdiagnose } from "../../src/node/check-sysdiagnose.js";
 import { generateSysdiagnose, PLANTED, type ShutdownForm } from "../../src/node/generate/sysdiagnose.js";
-import { concatBytes, TAR_END, tarFile, tarHeader, tarHeaders } from "../../src/node/generate/tar-writer.js";
+import { TAR_END, tarFile, tarHeader, tarHeaders } from "../../src/node/generate/tar-writer.js";
 import type { CheckResult } from "../../src/node/run-check.js";
+import { concatBytes } from "../../src/core/util/bytes.js";
 
 let tmp: string;
 beforeAll(() => {

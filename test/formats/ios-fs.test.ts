@@ -6,7 +6,8 @@ import { writeBinaryPlist } from "../../src/core/formats/bplist-writer.js";
 import { CONTAINER_METADATA, globToRegExp, IosFilesystem, likeToRegExp, NotAFilesystemDumpError } from "../../src/core/formats/ios-fs.js";
 import { MemorySpool, TarFsEvidence } from "../../src/core/formats/tar-fs.js";
 import type { FileRef, FileSpec } from "../../src/core/artifacts/module.js";
-import { concatBytes, tarFile, tarHeaders, TAR_END } from "../../src/node/generate/tar-writer.js";
+import { tarFile, tarHeaders, TAR_END } from "../../src/node/generate/tar-writer.js";
+import { concatBytes } from "../../src/core/util/bytes.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const meta = (id: string) => writeBinaryPlist({ MCMMetadataIdentifier: id, MCMMetadataContentClass: 2 });

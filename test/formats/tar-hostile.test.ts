@@ -4,8 +4,9 @@ import { describe, it, expect } from "vitest";
 import { gzipSync } from "node:zlib";
 import { gunzip, GzipError } from "../../src/core/formats/gzip.js";
 import { readTar, TarError } from "../../src/core/formats/tar.js";
-import { concatBytes, paxBody, TAR_END, tarFile, tarHeader, tarPadding } from "../../src/node/generate/tar-writer.js";
+import { paxBody, TAR_END, tarFile, tarHeader, tarPadding } from "../../src/node/generate/tar-writer.js";
 import { chunked, collectBytes, readAll } from "./tar-helpers.js";
+import { concatBytes } from "../../src/core/util/bytes.js";
 
 const enc = new TextEncoder();
 const text = (s: string) => enc.encode(s);

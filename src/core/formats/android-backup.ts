@@ -6,6 +6,7 @@
 
 import { Unzlib } from "fflate";
 import { AES_BLOCK, webBackupCrypto, type BackupCrypto, type CbcDecryptor } from "./backup-crypto.js";
+import { concatBytes } from "../util/bytes.js";
 
 export class AndroidBackupError extends Error {
   override name = "AndroidBackupError";
@@ -59,7 +60,7 @@ class LineReader {
       if (this.done) throw new AndroidBackupError(`the backup ends inside its header (at the ${what} line): the file is truncated`);
       const r = await this.it.next();
       if (r.done) this.done = true;
-      else this.buf = this.buf.length ? concat(this.buf, r.value) : r.value;
+      else this.buf = this.buf.length ? concatBytes([this.buf, r.value]) : r.value;
     }
   }
 
@@ -73,13 +74,6 @@ class LineReader {
       yield r.value;
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 function hexBytes(text: string, what: string): Uint8Array {
@@ -132,7 +126,7 @@ export class PaddedCbcStream {
   constructor(private raw: CbcDecryptor) {}
 
   async update(ciphertext: Uint8Array): Promise<Uint8Array> {
-    const all = this.pending.length ? concat(this.pending, ciphertext) : ciphertext;
+    const all = this.pending.length ? concatBytes([this.pending, ciphertext]) : ciphertext;
     const keep = all.length % AES_BLOCK === 0 ? Math.min(AES_BLOCK, all.length) : all.length % AES_BLOCK;
     const ready = all.length - keep;
     this.pending = all.slice(ready);
@@ -196,7 +190,7 @@ export async function unlockMasterKey(
   let blob: Uint8Array;
   try {
     const d = new PaddedCbcStream(crypto.cbcDecryptor(userKey, params.userIv));
-    blob = concat(await d.update(params.masterKeyBlob), await d.final());
+    blob = concatBytes([await d.update(params.masterKeyBlob), await d.final()]);
   } catch (e) {
     if (e instanceof BadPaddingError) throw new WrongPasswordError(WRONG_PASSWORD);
     throw e;
@@ -287,7 +281,7 @@ export async function* inflateZlibChunks(chunks: AsyncIterable<Uint8Array>, what
   };
   for await (const c of chunks) {
     // The last four input bytes are the zlib trailer.
-    tail = c.length >= 4 ? c.slice(c.length - 4) : concat(tail, c).slice(-4);
+    tail = c.length >= 4 ? c.slice(c.length - 4) : concatBytes([tail, c]).slice(-4);
     for (let off = 0; off < c.length && !ended; off += INFLATE_SLICE) {
       push(c.subarray(off, Math.min(c.length, off + INFLATE_SLICE)), false);
       while (out.length) yield out.shift()!;

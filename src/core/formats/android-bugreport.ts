@@ -9,6 +9,7 @@ import { parseGetpropLine } from "../artifacts/android/parsers/getprop.js";
 import type { Evidence } from "../evidence/evidence.js";
 import { DeviceClock } from "../util/device-time.js";
 import { isoFromUnixMs } from "../util/time.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** Most files listed from a bugreport (real ones hold a few thousand). */
 const MAX_LISTED = 500_000;
@@ -200,16 +201,6 @@ async function* slices(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += SLICE) yield bytes.subarray(i, i + SLICE);
 }
 
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** One pass over the dumpstate bytes keeping the first occurrence of each wanted section (the lines after its
  *  header, up to its end line). Lines are found at the byte level; only candidate header/end lines (starting
  *  with "D" or "-" after blanks) are decoded, and a section's bytes are taken a chunk at a time. */
@@ -236,7 +227,7 @@ async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number):
   };
   const finish = () => {
     if (current && !overBudget.has(current.key)) {
-      sections.set(current.key, concat(current.parts, current.size));
+      sections.set(current.key, concatBytes(current.parts, current.size));
       used += current.size;
     }
     current = null;
@@ -303,7 +294,7 @@ async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number):
     if (done) continue;
     let data: Uint8Array = chunk;
     if (carry) {
-      data = concat([carry, chunk], carry.length + chunk.length);
+      data = concatBytes([carry, chunk]);
       carry = null;
     }
     from = 0;

@@ -3,6 +3,7 @@
 
 import { APPLE_EPOCH_OFFSET, encodeBase64, PlistError } from "./plist-internal.js";
 import { PlistUid, type PlistValue } from "./plist.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** Forces a number to be written as a real (float64) even when it is integral. */
 export class PlistReal {
@@ -131,7 +132,7 @@ export function writeBinaryPlist(value: PlistWritable): Uint8Array {
   tv.setBigUint64(16, BigInt(top));
   tv.setBigUint64(24, BigInt(tableOffset));
   chunks.push(trailer);
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 function realKey(v: number): string {
@@ -156,18 +157,6 @@ function writeUnsigned(out: Uint8Array, pos: number, size: number, n: number): v
 function ascii(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
   return out;
 }
 

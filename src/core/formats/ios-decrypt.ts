@@ -8,6 +8,7 @@ import { AES_BLOCK, type BackupCrypto, type CbcDecryptor } from "./backup-crypto
 import type { UnlockedKeybag } from "./ios-keybag.js";
 import { unarchive } from "./nskeyedarchiver.js";
 import { parsePlist } from "./plist.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** What decryption needs from a file's MBFile record. */
 export interface EncryptedFileRecord {
@@ -154,13 +155,7 @@ export class DecryptingBackupEvidence implements Evidence {
       parts.push(c);
       n += c.length;
     }
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(parts, n);
   }
 
   stream(path: string): AsyncIterable<Uint8Array> {

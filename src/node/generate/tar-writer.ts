@@ -104,14 +104,3 @@ export function tarDirectory(name: string, mtime = 0): Uint8Array[] {
   return tarHeaders({ name: name.endsWith("/") ? name : name + "/", flag: "5", mtime });
 }
 
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
