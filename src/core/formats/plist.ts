@@ -751,3 +751,8 @@ function parseXmlReal(t: string, at: number): number {
   }
   return Number(t);
 }
+
+/** A plist dictionary (not an array, data, date or other value). */
+export function isPlistDict(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+}

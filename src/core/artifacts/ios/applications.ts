@@ -3,14 +3,11 @@
 
 import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
-import { parsePlist } from "../../formats/plist.js";
+import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import { isoFromUnix } from "../../util/time.js";
 
 /** Installers MVT accepts as legitimate (App Store, its product page extension, MDM). */
 export const TRUSTED_INSTALLERS = ["com.apple.AppStore", "com.apple.AppStore.ProductPageExtension", "com.apple.dmd", "dmd"];
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
 
 const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
@@ -37,11 +34,11 @@ export const applications = artifact({
   sources: [{ rootPath: "Info.plist", fsPath: "private/var/containers/Bundle/Application/*/iTunesMetadata.plist" }],
   async *records(ctx) {
     for await (const { file, value } of ctx.plists()) {
-      if (!isDict(value)) continue;
+      if (!isPlistDict(value)) continue;
       if (file.path.endsWith("/iTunesMetadata.plist")) {
         const entry: RecordData = { ...value, file_path: file.path };
         const dl = entry["com.apple.iTunesStore.downloadInfo"];
-        if (isDict(dl) && dl.purchaseDate) {
+        if (isPlistDict(dl) && dl.purchaseDate) {
           const iso = purchaseIso(dl.purchaseDate);
           if (iso) entry.isodate = iso;
         }
@@ -49,21 +46,21 @@ export const applications = artifact({
         continue;
       }
       const apps = value.Applications;
-      if (!isDict(apps)) continue;
+      if (!isPlistDict(apps)) continue;
       for (const [name, appData] of Object.entries(apps)) {
         const entry: RecordData = { name };
-        const app = isDict(appData) ? appData : {};
+        const app = isPlistDict(appData) ? appData : {};
         const meta = app.iTunesMetadata;
         if (meta instanceof Uint8Array) {
           try {
             const parsed = parsePlist(meta);
-            if (isDict(parsed)) Object.assign(entry, parsed);
+            if (isPlistDict(parsed)) Object.assign(entry, parsed);
           } catch (e) {
             ctx.gap(`${file.path}:Applications/${name}/iTunesMetadata`, e instanceof Error ? e.message : String(e));
           }
         }
         const dl = entry["com.apple.iTunesStore.downloadInfo"];
-        if (isDict(dl) && dl.purchaseDate) {
+        if (isPlistDict(dl) && dl.purchaseDate) {
           const iso = purchaseIso(dl.purchaseDate);
           if (iso) entry.isodate = iso;
         }

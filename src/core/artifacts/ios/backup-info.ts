@@ -2,7 +2,7 @@
 // Manifest.plist and Status.plist are checked for readability only; MVT's record keeps Info.plist's fields.
 
 import { artifact } from "../module.js";
-import { parsePlist } from "../../formats/plist.js";
+import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import type { RecordData } from "../../types.js";
 import { binaryPlistDates, mvtPlistValue } from "./global-preferences.js";
 
@@ -30,10 +30,6 @@ export const BACKUP_INFO_FIELDS = [
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-function isDict(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
-}
-
 export const backupInfo = artifact({
   id: "backup_info",
   platform: "ios",
@@ -51,7 +47,7 @@ export const backupInfo = artifact({
       } catch (e) {
         throw new Error(`Info.plist is not a readable property list (${errorText(e)}): cannot describe the device`);
       }
-      if (!isDict(info)) throw new Error("Info.plist does not hold a dictionary: cannot describe the device");
+      if (!isPlistDict(info)) throw new Error("Info.plist does not hold a dictionary: cannot describe the device");
       const dates = binaryPlistDates(bytes);
       const record: RecordData = {};
       for (const field of BACKUP_INFO_FIELDS) {
@@ -61,7 +57,7 @@ export const backupInfo = artifact({
         for await (const other of ctx.files([{ rootPath: name }])) {
           try {
             const v = parsePlist(await ctx.evidence.read(other.path));
-            if (!isDict(v)) ctx.gap(other, `${name} does not hold a dictionary`);
+            if (!isPlistDict(v)) ctx.gap(other, `${name} does not hold a dictionary`);
             else if (name === "Status.plist" && v.IsFullBackup === false) ctx.warn("Status.plist says this is not a full backup: some artifacts may be missing");
           } catch (e) {
             ctx.gap(other, `${name} is not a readable property list: ${errorText(e)}`);

@@ -5,7 +5,7 @@
 // OS version comes from SystemVersion.plist and app versions from each app bundle's iTunesMetadata.plist.
 
 import { artifact, type ModuleContext } from "../module.js";
-import { parsePlist } from "../../formats/plist.js";
+import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import { assessExposure, type ExposureFacts } from "../../analysis/exposure.js";
 import { exposureAnalyzer, exposureClaims, exposureRecords, type ExposureRecord } from "../exposure-records.js";
 import { pyTruthy } from "./global-preferences.js";
@@ -15,18 +15,15 @@ const GLOBAL_PREFERENCES = { domain: "HomeDomain", path: "Library/Preferences/.G
 const SYSTEM_VERSION = { fsPath: "System/Library/CoreServices/SystemVersion.plist" };
 const BUNDLE_METADATA = { fsPath: "private/var/containers/Bundle/Application/*/iTunesMetadata.plist" };
 
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
-
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim() : null);
 
 /** Version and name of one app from its iTunesMetadata (a plist stored as data inside Info.plist). */
 function appFromMetadata(ctx: ModuleContext, filePath: string, id: string, app: unknown): ExposureFacts["apps"][number] {
-  const meta = isDict(app) ? app.iTunesMetadata : undefined;
+  const meta = isPlistDict(app) ? app.iTunesMetadata : undefined;
   if (!(meta instanceof Uint8Array)) return { id, version: null };
   try {
     const m = parsePlist(meta);
-    if (!isDict(m)) throw new Error("iTunesMetadata is not a dictionary");
+    if (!isPlistDict(m)) throw new Error("iTunesMetadata is not a dictionary");
     return { id, name: str(m.itemName), version: str(m.bundleShortVersionString) ?? str(m.bundleVersion) };
   } catch (e) {
     ctx.gap(`${filePath}:Applications/${id}/iTunesMetadata`, e instanceof Error ? e.message : String(e));
@@ -36,7 +33,7 @@ function appFromMetadata(ctx: ModuleContext, filePath: string, id: string, app: 
 
 async function lockdownMode(ctx: ModuleContext): Promise<boolean | null> {
   for await (const { value } of ctx.plists([GLOBAL_PREFERENCES])) {
-    if (isDict(value) && Object.prototype.hasOwnProperty.call(value, "LDMGlobalEnabled")) return pyTruthy(value.LDMGlobalEnabled);
+    if (isPlistDict(value) && Object.prototype.hasOwnProperty.call(value, "LDMGlobalEnabled")) return pyTruthy(value.LDMGlobalEnabled);
   }
   return null;
 }
@@ -45,7 +42,7 @@ async function lockdownMode(ctx: ModuleContext): Promise<boolean | null> {
 async function filesystemFacts(ctx: ModuleContext): Promise<ExposureFacts | null> {
   let os: ExposureFacts["os"] | null = null;
   for await (const { file, value } of ctx.plists([SYSTEM_VERSION])) {
-    if (!isDict(value)) {
+    if (!isPlistDict(value)) {
       ctx.gap(file, "SystemVersion.plist does not hold a dictionary");
       continue;
     }
@@ -56,7 +53,7 @@ async function filesystemFacts(ctx: ModuleContext): Promise<ExposureFacts | null
   }
   const apps: ExposureFacts["apps"] = [];
   for await (const { value } of ctx.plists([BUNDLE_METADATA])) {
-    const id = isDict(value) ? str(value.softwareVersionBundleId) : null;
+    const id = isPlistDict(value) ? str(value.softwareVersionBundleId) : null;
     if (id) apps.push({ id, name: str((value as Record<string, unknown>).itemName), version: str((value as Record<string, unknown>).bundleShortVersionString) ?? str((value as Record<string, unknown>).bundleVersion) });
   }
   if (!os && !apps.length) return null;
@@ -72,13 +69,13 @@ async function filesystemFacts(ctx: ModuleContext): Promise<ExposureFacts | null
 
 export async function iosExposureFacts(ctx: ModuleContext): Promise<ExposureFacts | null> {
   for await (const { file, value } of ctx.plists([INFO_PLIST])) {
-    if (!isDict(value)) {
+    if (!isPlistDict(value)) {
       ctx.gap(file, "Info.plist does not hold a dictionary");
       continue;
     }
     const productType = str(value["Product Type"]);
     const apps = new Map<string, ExposureFacts["apps"][number]>();
-    if (isDict(value.Applications)) {
+    if (isPlistDict(value.Applications)) {
       for (const [id, app] of Object.entries(value.Applications)) apps.set(id, appFromMetadata(ctx, file.path, id, app));
     }
     if (Array.isArray(value["Installed Applications"])) {

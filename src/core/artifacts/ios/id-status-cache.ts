@@ -5,19 +5,17 @@ import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+import { isPlistDict } from "../../formats/plist.js";
 
 
 /** Records of an idstatuscache plist value (exported for unit tests). */
 export function parseIdStatusCache(value: unknown): RecordData[] {
   const entries: RecordData[] = [];
-  if (!isDict(value)) return entries;
+  if (!isPlistDict(value)) return entries;
   for (const [pkg, lookups] of Object.entries(value)) {
-    if (!isDict(lookups)) continue;
+    if (!isPlistDict(lookups)) continue;
     for (const [user, info] of Object.entries(lookups)) {
-      if (!isDict(info) || !("LookupDate" in info) || !("IDStatus" in info)) continue;
+      if (!isPlistDict(info) || !("LookupDate" in info) || !("IDStatus" in info)) continue;
       const date = info.LookupDate;
       entries.push({
         package: pkg,

@@ -3,6 +3,7 @@
 import { artifact } from "../module.js";
 import type { Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
+import { isPlistDict } from "../../formats/plist.js";
 
 /** The keys MVT turns into timeline events (Apple absolute times). */
 export const LOCATIOND_TIMESTAMPS = [
@@ -17,9 +18,6 @@ export const LOCATIOND_TIMESTAMPS = [
   "BeaconRegionTimeStopped",
 ];
 
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
-
 function macTime(v: unknown): string | null {
   if (v instanceof Date) return isoFromMac(v.getTime() / 1000 - 978307200);
   if (typeof v === "number" || typeof v === "bigint") return isoFromMac(v);
@@ -29,9 +27,9 @@ function macTime(v: unknown): string | null {
 /** Records of a clients.plist value (exported for unit tests). */
 export function parseLocationdClients(value: unknown): RecordData[] {
   const out: RecordData[] = [];
-  if (!isDict(value)) return out;
+  if (!isPlistDict(value)) return out;
   for (const [key, entry] of Object.entries(value)) {
-    if (!isDict(entry)) continue;
+    if (!isPlistDict(entry)) continue;
     const r: RecordData = { ...entry, package: key.replace(/:+$/, "") };
     for (const ts of LOCATIOND_TIMESTAMPS) if (ts in r) r[ts] = macTime(r[ts]);
     out.push(r);

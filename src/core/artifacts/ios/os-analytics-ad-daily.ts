@@ -3,16 +3,14 @@
 import { artifact } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromDate } from "../../util/time.js";
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+import { isPlistDict } from "../../formats/plist.js";
 
 const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
 
 /** Records of an addaily plist value (exported for unit tests). */
 export function parseAdDaily(value: unknown): RecordData[] {
   const out: RecordData[] = [];
-  if (!isDict(value) || !isDict(value.netUsageBaseline)) return out;
+  if (!isPlistDict(value) || !isPlistDict(value.netUsageBaseline)) return out;
   for (const [pkg, values] of Object.entries(value.netUsageBaseline)) {
     if (!Array.isArray(values)) continue;
     out.push({

@@ -3,24 +3,22 @@
 import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromDate } from "../../util/time.js";
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+import { isPlistDict } from "../../formats/plist.js";
 
 const pyStr = (v: unknown): string => (v === null || v === undefined ? "None" : String(v));
 
 /** Records of an MCProfileEvents.plist value (exported for unit tests). */
 export function parseProfileEvents(value: unknown): RecordData[] {
   const out: RecordData[] = [];
-  if (!isDict(value) || !Array.isArray(value.ProfileEvents)) return out;
+  if (!isPlistDict(value) || !Array.isArray(value.ProfileEvents)) return out;
   for (const ev of value.ProfileEvents) {
-    if (!isDict(ev)) continue;
+    if (!isPlistDict(ev)) continue;
     const keys = Object.keys(ev);
     if (!keys.length) continue;
     const profileId = keys[0];
     const r: RecordData = { profile_id: profileId, timestamp: "", operation: "", process: "" };
     const body = ev[profileId];
-    if (isDict(body)) {
+    if (isPlistDict(body)) {
       for (const [k, v] of Object.entries(body)) {
         const key = k.toLowerCase();
         if (key === "timestamp") r.timestamp = v instanceof Date ? pyStr(isoFromDate(v)) : pyStr(null);

@@ -2,22 +2,19 @@
 
 import { artifact } from "../module.js";
 import type { Observable, RecordData, TimelineEvent } from "../../types.js";
-import { parsePlist } from "../../formats/plist.js";
+import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import { isoFromMac } from "../../util/time.js";
 import { extractUrls } from "../../util/urls.js";
 
 const decoder = new TextDecoder("utf-8");
 const text = (v: unknown): unknown => (v instanceof Uint8Array ? decoder.decode(v) : v);
 
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
-
 /** Flatten a plist value to text for link extraction (bytes and dates left out). */
 function flatten(v: unknown): string {
   if (v === null || v === undefined || v instanceof Uint8Array) return "";
   if (v instanceof Date) return "";
   if (Array.isArray(v)) return v.map(flatten).join(" , ");
-  if (isDict(v)) return Object.entries(v).map(([k, x]) => `${k}: ${flatten(x)}`).join(" , ");
+  if (isPlistDict(v)) return Object.entries(v).map(([k, x]) => `${k}: ${flatten(x)}`).join(" , ");
   return ` ${String(v)} `;
 }
 
@@ -34,7 +31,7 @@ export function parseShortcutActions(data: unknown): { urls: string[] | null; co
   const urls: string[] = [];
   let count = 0;
   for (const a of actions) {
-    if (!isDict(a)) continue;
+    if (!isPlistDict(a)) continue;
     count++;
     for (const u of extractUrls(flatten(a.WFWorkflowActionParameters))) urls.push(u.replace(/[',]+$/, ""));
   }

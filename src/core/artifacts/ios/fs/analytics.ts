@@ -4,15 +4,12 @@
 import { artifact } from "../../module.js";
 import type { FileSpec, ModuleContext } from "../../module.js";
 import type { Observable, RecordData } from "../../../types.js";
-import { parsePlist } from "../../../formats/plist.js";
+import { parsePlist, isPlistDict } from "../../../formats/plist.js";
 import { isoFromUnix } from "../../../util/time.js";
 
 export const ANALYTICS_SOURCES: FileSpec[] = [{ domain: "KeychainDomain", pathLike: "Analytics/%.db" }];
 
 const TABLES = ["hard_failures", "soft_failures", "all_events"];
-
-const isDict = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
 
 /** Every event of every analytics database: its plist payload's keys, plus isodate and the database name. */
 export async function* analyticsEvents(ctx: ModuleContext): AsyncIterable<RecordData> {
@@ -32,7 +29,7 @@ export async function* analyticsEvents(ctx: ModuleContext): AsyncIterable<Record
       if (row.data instanceof Uint8Array && row.data.length) {
         try {
           const v = parsePlist(row.data);
-          if (isDict(v)) data = { ...v };
+          if (isPlistDict(v)) data = { ...v };
         } catch {
           bad++;
         }
