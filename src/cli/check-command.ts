@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { EXIT, runCheck, type CheckResult, type CheckSpec } from "../node/run-check.js";
 import { Progress } from "./progress.js";
 import { summaryJson, summaryText } from "./summary.js";
+import { errorText } from "../core/util/errors.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -15,7 +16,7 @@ export function report(target: string, r: CheckResult, json: boolean): number {
 }
 
 export function fail(e: unknown): never {
-  process.stderr.write(`spyscope: error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`spyscope: error: ${errorText(e)}\n`);
   process.exit(EXIT.ERROR);
 }
 

@@ -4,6 +4,7 @@ export * from "./types.js";
 export * from "./artifacts/module.js";
 export * from "./artifacts/index.js";
 export * from "./analysis/engine.js";
+export * from "./util/errors.js";
 export * from "./evidence/evidence.js";
 export * from "./formats/sqlite.js";
 export * from "./formats/ios-backup.js";

@@ -7,6 +7,7 @@ import path from "node:path";
 import type { BackupUnlock, IosBackup } from "../core/formats/ios-backup.js";
 import { EncryptedBackupError } from "../core/formats/ios-backup.js";
 import { derivedKeyFile, fromHex, keyFromKeyFile, KeybagError } from "../core/formats/ios-keybag.js";
+import { errorText } from "../core/util/errors.js";
 
 export const PASSWORD_ENV = "SPYSCOPE_BACKUP_PASSWORD";
 
@@ -44,12 +45,12 @@ export class BackupKeySource {
       try {
         parsed = JSON.parse(text);
       } catch (e) {
-        throw new KeybagError(`key file ${keyFile} is neither spyscope's JSON key file nor a 64-hex-digit key: ${e instanceof Error ? e.message : String(e)}`);
+        throw new KeybagError(`key file ${keyFile} is neither spyscope's JSON key file nor a 64-hex-digit key: ${errorText(e)}`);
       }
       try {
         return keyFromKeyFile(parsed, keybag);
       } catch (e) {
-        throw new KeybagError(`key file ${keyFile}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new KeybagError(`key file ${keyFile}: ${errorText(e)}`);
       }
     }
     if (keyFile) assertOutside(this.evidenceRoot, keyFile);

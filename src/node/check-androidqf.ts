@@ -26,6 +26,7 @@ import { nodeSha256 } from "./check-bugreport.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
+import { errorText } from "../core/util/errors.js";
 
 /** Reads nothing: stands for a nested archive the collection does not hold (its modules are skipped). */
 class EmptyEvidence implements Evidence {
@@ -83,8 +84,6 @@ function nestedModule<R extends RecordData>(module: ArtifactModule<R>): Artifact
 
 const BACKUP_MODULES = ANDROID_BACKUP_MODULES.map(nestedModule);
 const BUGREPORT_MODULES = ANDROID_BUGREPORT_MODULES.map(nestedModule);
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function fileSha256(file: string): Promise<string> {
   const h = createHash("sha256");

@@ -13,6 +13,7 @@ import { loadIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
 import { exitCodeFor, indicatorFilesInfo, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
+import { errorText } from "../core/util/errors.js";
 
 /** Whole-file parse is only used for MVT's indented files; bounded. */
 const MAX_WHOLE_FILE = 512 * 1024 * 1024;
@@ -90,7 +91,7 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
       for await (const r of readRecords(file)) proc.process(r);
     } catch (e) {
       cov.status = "failed";
-      cov.reason = e instanceof Error ? e.message : String(e);
+      cov.reason = errorText(e);
     }
     cov.records = proc.records;
     cov.detections = proc.detections;

@@ -15,6 +15,7 @@ import { nodeBackupCrypto } from "./backup-crypto.js";
 import { BackupKeySource, type BackupKeyInput } from "./backup-key.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { NodeSqliteOpener } from "./sqlite.js";
+import { errorText } from "../core/util/errors.js";
 
 export const HASH_LIST = "decrypt-hashes.csv";
 const ROOT_PLISTS = ["Info.plist", "Status.plist"];
@@ -149,7 +150,7 @@ export async function decryptBackup(opts: DecryptBackupOptions): Promise<Decrypt
             result.files++;
             result.bytes += w.bytes;
           } catch (e) {
-            const reason = e instanceof Error ? e.message : String(e);
+            const reason = errorText(e);
             result.failed.push({ path: rel, reason });
             rmSync(path.join(dest, rel), { force: true }); // no half-decrypted file in the copy
             line([rel, meta[0], meta[1], "", hashes.get(rel) ?? "", "", "", `NOT DECRYPTED: ${reason}`]);

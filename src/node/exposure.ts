@@ -24,6 +24,7 @@ import { FileByteSource } from "./file-source.js";
 import { FsDumpDirectory } from "./fs-dump-dir.js";
 import { EXIT } from "./run-check.js";
 import { NodeSqliteOpener } from "./sqlite.js";
+import { errorText } from "../core/util/errors.js";
 
 export interface ExposureResult {
   target: string;
@@ -56,7 +57,7 @@ async function openAndroid(evidence: Evidence, close: () => Promise<void>): Prom
     try {
       return { acquisition: await open(), module: androidExposure, close };
     } catch (e) {
-      errors.push(e instanceof Error ? e.message : String(e));
+      errors.push(errorText(e));
     }
   }
   throw new Error(errors.join("; "));
@@ -97,7 +98,7 @@ async function openAcquisition(target: string, key: BackupKeyInput, sqlite: Node
     return await openAndroid(new ZipEvidence(await ZipArchive.open(source, abs)), () => source.close());
   } catch (e) {
     await source.close();
-    throw new Error(`${abs} is not a zip of an androidqf collection or an Android bugreport (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`${abs} is not a zip of an androidqf collection or an Android bugreport (${errorText(e)})`);
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type SqliteOpener,
   type SqlValue,
 } from "../core/formats/sqlite.js";
+import { errorText } from "../core/util/errors.js";
 
 type RowBuilder = (n: typeof exactInteger, raw: unknown[]) => SqlRow;
 
@@ -142,7 +143,7 @@ export class NodeSqliteOpener implements SqliteOpener {
       db.prepare("SELECT count(*) FROM sqlite_master").get();
     } catch (e) {
       this.release(evidence, rel, copy);
-      throw new SqliteError(rel, `cannot open SQLite database: ${e instanceof Error ? e.message : String(e)}`);
+      throw new SqliteError(rel, `cannot open SQLite database: ${errorText(e)}`);
     }
     let closed = false;
     return new BetterSqliteDatabase(db, () => {

@@ -16,6 +16,7 @@ import type {
   UrlSighting,
 } from "../types.js";
 import { LEVEL_ORDER } from "../types.js";
+import { errorText } from "../util/errors.js";
 
 export type ModuleStatus = "ran" | "skipped" | "failed";
 
@@ -164,10 +165,6 @@ function makeContext(
 
 export function describeFile(f: FileRef): string {
   return f.domain !== undefined ? `${f.domain}/${f.relativePath ?? ""} (${f.path})` : f.path;
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 async function runModule(

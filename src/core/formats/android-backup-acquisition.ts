@@ -7,6 +7,7 @@ import { DEFAULT_MAX_READ, EvidenceError, type Evidence, type EvidenceStat } fro
 import { AndroidBackupError, openAbStream, type AbHeader, type AbOpenOptions } from "./android-backup.js";
 import { specMatcher } from "./file-spec.js";
 import { readTar } from "./tar.js";
+import { errorText } from "../util/errors.js";
 
 export interface AndroidBackupOptions extends AbOpenOptions {
   /** Entries the modules will read (their sources). */
@@ -163,7 +164,7 @@ export class AndroidBackup implements Acquisition {
       }
       await stream.drain();
     } catch (e) {
-      backup.problem = `${label}: ${e instanceof Error ? e.message : String(e)}`;
+      backup.problem = `${label}: ${errorText(e)}`;
       // The broken layer cannot be drained: read the file once more so its SHA-256 is still recorded.
       try {
         for await (const _ of outer.stream(path));

@@ -7,6 +7,7 @@
 import { Unzlib } from "fflate";
 import { AES_BLOCK, webBackupCrypto, type BackupCrypto, type CbcDecryptor } from "./backup-crypto.js";
 import { concatBytes } from "../util/bytes.js";
+import { errorText } from "../util/errors.js";
 
 export class AndroidBackupError extends Error {
   override name = "AndroidBackupError";
@@ -271,7 +272,7 @@ export async function* inflateZlibChunks(chunks: AsyncIterable<Uint8Array>, what
     try {
       z.push(data, final);
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorText(e);
       throw new AndroidBackupError(
         /unexpected EOF|invalid zlib data/i.test(msg) && final
           ? `the compressed ${what} data ends early: the ${what} is truncated`
@@ -340,7 +341,7 @@ export function inflateZlibBounded(data: Uint8Array, maxBytes: number, what: str
     if (!ended) z.push(new Uint8Array(0), true);
   } catch (e) {
     if (e instanceof AndroidBackupError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorText(e);
     throw new AndroidBackupError(/unexpected EOF/i.test(msg) ? `${what} is truncated` : `${what} is not valid zlib data (${msg})`);
   }
   const out = new Uint8Array(total);

@@ -10,6 +10,7 @@ import type { Evidence } from "../evidence/evidence.js";
 import { DeviceClock } from "../util/device-time.js";
 import { isoFromUnixMs } from "../util/time.js";
 import { concatBytes } from "../util/bytes.js";
+import { errorText } from "../util/errors.js";
 
 /** Most files listed from a bugreport (real ones hold a few thousand). */
 const MAX_LISTED = 500_000;
@@ -146,7 +147,7 @@ export class AndroidBugreport implements Acquisition {
             }
           }
         } catch (e) {
-          this.problems.push(`system properties: ${e instanceof Error ? e.message : String(e)} (time zone unknown)`);
+          this.problems.push(`system properties: ${errorText(e)} (time zone unknown)`);
         }
       }
       const clock = new DeviceClock(tz);

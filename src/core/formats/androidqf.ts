@@ -8,6 +8,7 @@ import type { Acquisition, FileRef, FileSpec } from "../artifacts/module.js";
 import type { Evidence, EvidenceStat } from "../evidence/evidence.js";
 import { DeviceClock } from "../util/device-time.js";
 import { isoFromUnixMs } from "../util/time.js";
+import { errorText } from "../util/errors.js";
 
 export class NotAnAndroidqfError extends Error {
   override name = "NotAnAndroidqfError";
@@ -160,7 +161,7 @@ export class AndroidQF implements Acquisition {
           tz = props.find((p) => p.name === "persist.sys.timezone")?.value ?? null;
         }
       } catch (e) {
-        this.notes.push(`getprop.txt: ${e instanceof Error ? e.message : String(e)} (time zone unknown, local times shown as UTC)`);
+        this.notes.push(`getprop.txt: ${errorText(e)} (time zone unknown, local times shown as UTC)`);
       }
       const clock = new DeviceClock(tz);
       this.timezone = clock.timezone;
@@ -181,7 +182,7 @@ export class AndroidQF implements Acquisition {
           if (Number.isFinite(t) && t > 0) return t;
         }
       } catch (e) {
-        this.notes.push(`acquisition.json: ${e instanceof Error ? e.message : String(e)} (patch age measured from today)`);
+        this.notes.push(`acquisition.json: ${errorText(e)} (patch age measured from today)`);
       }
       return null;
     })();

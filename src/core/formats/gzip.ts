@@ -4,6 +4,7 @@
 
 import { Gunzip } from "fflate";
 import { crc32 } from "./crc32.js";
+import { errorText } from "../util/errors.js";
 
 export class GzipError extends Error {
   override name = "GzipError";
@@ -67,7 +68,7 @@ export async function* gunzip(chunks: AsyncIterable<Uint8Array>, opts: GunzipOpt
       try {
         inflater.push(slice, false);
       } catch (e) {
-        throw new GzipError(`${label}: corrupt gzip data near compressed byte ${seen} (${fflateMessage(e)})`);
+        throw new GzipError(`${label}: corrupt gzip data near compressed byte ${seen} (${errorText(e)})`);
       }
       if (failure) throw failure;
       if (produced > maxOut) throw new GzipError(`${label}: expands beyond the ${maxOut}-byte limit (decompression bomb?)`);
@@ -78,7 +79,7 @@ export async function* gunzip(chunks: AsyncIterable<Uint8Array>, opts: GunzipOpt
   try {
     inflater.push(new Uint8Array(0), true);
   } catch (e) {
-    throw new GzipError(`${label}: truncated gzip data (${fflateMessage(e)}) after ${seen} compressed bytes`);
+    throw new GzipError(`${label}: truncated gzip data (${errorText(e)}) after ${seen} compressed bytes`);
   }
   if (failure) throw failure;
   const trailer = recent.slice(seen - 8, seen);
@@ -98,10 +99,6 @@ function trailerMismatch(trailer: Uint8Array, m: Member): string | null {
 
 function hex(n: number): string {
   return n.toString(16).padStart(8, "0");
-}
-
-function fflateMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The last `window` bytes of input by absolute offset (references to the pushed slices, not copies). */

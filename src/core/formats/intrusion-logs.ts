@@ -8,6 +8,7 @@ import { EvidenceError, type Evidence, type EvidenceStat } from "../evidence/evi
 import { BytesSource } from "./byte-source.js";
 import { specMatcher } from "./file-spec.js";
 import { ZipArchive, ZipEvidence } from "./zip.js";
+import { errorText } from "../util/errors.js";
 
 /** File names read as NDJSON logs (MVT reads .txt; exports and tools also use these). */
 export const LOG_FILE = /\.(txt|json|jsonl|ndjson|log)$/i;
@@ -201,7 +202,7 @@ export class IntrusionLogs implements Acquisition {
           this.evidence.layers.set(full(rel), new ZipEvidence(archive));
           await this.walk(full(rel), "", depth + 1, maxZip);
         } catch (e) {
-          this.problems.push(`${full(rel)}: ${e instanceof Error ? e.message : String(e)}`);
+          this.problems.push(`${full(rel)}: ${errorText(e)}`);
         }
       }
     }
@@ -270,7 +271,7 @@ export class IntrusionLogs implements Acquisition {
           }
         }
       } catch (e) {
-        ctx.gap(file, e instanceof Error ? e.message : String(e));
+        ctx.gap(file, errorText(e));
       }
       if (bad && !this.badLinesReported.has(file.path)) {
         this.badLinesReported.add(file.path);

@@ -8,6 +8,7 @@ import { DecryptingBackupEvidence, encryptedFileRecord, type EncryptedFileRecord
 import { Keybag, KeybagError } from "./ios-keybag.js";
 import { parsePlist } from "./plist.js";
 import type { SqliteDatabase, SqliteOpener } from "./sqlite.js";
+import { errorText } from "../util/errors.js";
 
 export class EncryptedBackupError extends Error {
   override name = "EncryptedBackupError";
@@ -111,7 +112,7 @@ export class IosBackup implements Acquisition {
         backup.manifestDb = db;
         if (readable instanceof DecryptingBackupEvidence) readable.useFileRecords((id) => fileRecord(db, id));
       } catch (e) {
-        backup.manifestError = e instanceof Error ? e.message : String(e);
+        backup.manifestError = errorText(e);
       }
     } else {
       backup.manifestError = "Manifest.db is missing from the backup";

@@ -9,6 +9,7 @@ import type { UnlockedKeybag } from "./ios-keybag.js";
 import { unarchive } from "./nskeyedarchiver.js";
 import { parsePlist } from "./plist.js";
 import { concatBytes } from "../util/bytes.js";
+import { errorText } from "../util/errors.js";
 
 /** What decryption needs from a file's MBFile record. */
 export interface EncryptedFileRecord {
@@ -124,7 +125,7 @@ export class DecryptingBackupEvidence implements Evidence {
     try {
       record = this.lookup(name.toLowerCase());
     } catch (e) {
-      throw new EvidenceError(path, `cannot read its Manifest.db record: ${e instanceof Error ? e.message : String(e)}`);
+      throw new EvidenceError(path, `cannot read its Manifest.db record: ${errorText(e)}`);
     }
     if (!record?.encryptionKey) return null;
     return { record, manifest: false };

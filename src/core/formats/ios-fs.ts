@@ -6,6 +6,7 @@
 import type { Acquisition, FileRef, FileSpec } from "../artifacts/module.js";
 import type { Evidence } from "../evidence/evidence.js";
 import { parsePlist } from "./plist.js";
+import { errorText } from "../util/errors.js";
 
 /** One entry of the dump, as lstat sees it: symbolic links are reported, never followed. */
 export interface FsEntry {
@@ -175,7 +176,7 @@ export class IosFilesystem implements Acquisition {
           if (typeof id === "string" && id) identifier = id;
           else this.notes.push(`${root}/${CONTAINER_METADATA}: no MCMMetadataIdentifier; the container is searched for every ${kind.prefix}* domain`);
         } catch (e) {
-          this.notes.push(`${root}/${CONTAINER_METADATA}: ${e instanceof Error ? e.message : String(e)}; the container is searched for every ${kind.prefix}* domain`);
+          this.notes.push(`${root}/${CONTAINER_METADATA}: ${errorText(e)}; the container is searched for every ${kind.prefix}* domain`);
         }
         out.push({ domain: identifier ? kind.prefix + identifier : null, prefix: kind.prefix, root, identifier });
       }

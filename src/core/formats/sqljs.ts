@@ -15,6 +15,7 @@ import {
   type SqlValue,
 } from "./sqlite.js";
 import { applyWal } from "./wal.js";
+import { errorText } from "../util/errors.js";
 
 class SqlJsDatabase extends SqliteDatabaseBase {
   constructor(private db: SqlJsDb) {
@@ -62,7 +63,7 @@ export class SqlJsOpener implements SqliteOpener {
       try {
         bytes = applyWal(bytes, await evidence.read(`${path}-wal`)).bytes;
       } catch (e) {
-        throw new SqliteError(`${path}-wal`, e instanceof Error ? e.message : String(e));
+        throw new SqliteError(`${path}-wal`, errorText(e));
       }
     } else if (bytes[18] === 2 || bytes[19] === 2) {
       bytes = bytes.slice();
@@ -74,7 +75,7 @@ export class SqlJsOpener implements SqliteOpener {
       db.exec("SELECT count(*) FROM sqlite_master");
       return new SqlJsDatabase(db);
     } catch (e) {
-      throw new SqliteError(path, `cannot open SQLite database: ${e instanceof Error ? e.message : String(e)}`);
+      throw new SqliteError(path, `cannot open SQLite database: ${errorText(e)}`);
     }
   }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_READ, EvidenceError, type Evidence, type EvidenceStat } fro
 import { sha256Hasher, type HasherFactory } from "../util/sha256.js";
 import { gunzip } from "./gzip.js";
 import { readTar, type TarLimits } from "./tar.js";
+import { errorText } from "../util/errors.js";
 
 /** Turns a file's bytes, as they stream by, into the small value a module needs. */
 export type EntryDigest = (chunks: AsyncIterable<Uint8Array>, size: number) => Promise<Uint8Array>;
@@ -406,6 +407,3 @@ function isArchiveError(e: unknown): boolean {
   return e instanceof Error && (e.name === "TarError" || e.name === "GzipError");
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

@@ -15,6 +15,7 @@ import { sectionRecords } from "./bugreport/common.js";
 import { dumpsysSection, parseBatches, textLines } from "./parsers/lines.js";
 import { DumpsysPackagesParser } from "./parsers/packages.js";
 import { jsonElements } from "../../formats/json-stream.js";
+import { errorText } from "../../util/errors.js";
 
 const GETPROP = { rootPath: "getprop.txt" };
 const DUMPSYS = { rootPath: "dumpsys.txt" };
@@ -28,8 +29,6 @@ function listedAppIds(): Set<string> {
   for (const p of Object.values(EXPOSURE_DATA.products)) if (p.platform === "android") for (const id of p.appIds ?? []) ids.add(id);
   return ids;
 }
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** getprop.txt and settings files are small; anything bigger is not one of them. */
 const MAX_TEXT = 16 * 1024 * 1024;

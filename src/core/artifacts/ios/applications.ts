@@ -5,6 +5,7 @@ import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import { isoFromUnix } from "../../util/time.js";
+import { errorText } from "../../util/errors.js";
 
 /** Installers MVT accepts as legitimate (App Store, its product page extension, MDM). */
 export const TRUSTED_INSTALLERS = ["com.apple.AppStore", "com.apple.AppStore.ProductPageExtension", "com.apple.dmd", "dmd"];
@@ -56,7 +57,7 @@ export const applications = artifact({
             const parsed = parsePlist(meta);
             if (isPlistDict(parsed)) Object.assign(entry, parsed);
           } catch (e) {
-            ctx.gap(`${file.path}:Applications/${name}/iTunesMetadata`, e instanceof Error ? e.message : String(e));
+            ctx.gap(`${file.path}:Applications/${name}/iTunesMetadata`, errorText(e));
           }
         }
         const dl = entry["com.apple.iTunesStore.downloadInfo"];

@@ -5,6 +5,7 @@ import { artifact } from "../module.js";
 import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import type { RecordData } from "../../types.js";
 import { binaryPlistDates, mvtPlistValue } from "./global-preferences.js";
+import { errorText } from "../../util/errors.js";
 
 /** Info.plist keys MVT reports, in its order (absent ones are null). */
 export const BACKUP_INFO_FIELDS = [
@@ -27,8 +28,6 @@ export const BACKUP_INFO_FIELDS = [
   "Unique Identifier",
   "iTunes Version",
 ] as const;
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export const backupInfo = artifact({
   id: "backup_info",

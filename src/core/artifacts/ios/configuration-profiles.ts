@@ -5,6 +5,7 @@ import { artifact, event } from "../module.js";
 import type { Observable, RecordData } from "../../types.js";
 import { isoFromDate } from "../../util/time.js";
 import { pyStr } from "../../util/py.js";
+import { errorText } from "../../util/errors.js";
 
 export const CONF_PROFILES_DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";
 
@@ -38,7 +39,7 @@ export const configurationProfiles = artifact({
         plist = asDict(await ctx.plist(file));
       } catch (e) {
         // MVT keeps the profile with an empty plist; the unreadable file is also named in coverage.
-        ctx.gap(file, `unreadable configuration profile: ${e instanceof Error ? e.message : String(e)}`);
+        ctx.gap(file, `unreadable configuration profile: ${errorText(e)}`);
       }
       const installed = plist.InstallDate;
       const record: RecordData = {

@@ -9,6 +9,7 @@ import { parsePlist, isPlistDict } from "../../formats/plist.js";
 import { assessExposure, type ExposureFacts } from "../../analysis/exposure.js";
 import { exposureAnalyzer, exposureClaims, exposureRecords, type ExposureRecord } from "../exposure-records.js";
 import { pyTruthy } from "./global-preferences.js";
+import { errorText } from "../../util/errors.js";
 
 const INFO_PLIST = { rootPath: "Info.plist" };
 const GLOBAL_PREFERENCES = { domain: "HomeDomain", path: "Library/Preferences/.GlobalPreferences.plist" };
@@ -26,7 +27,7 @@ function appFromMetadata(ctx: ModuleContext, filePath: string, id: string, app: 
     if (!isPlistDict(m)) throw new Error("iTunesMetadata is not a dictionary");
     return { id, name: str(m.itemName), version: str(m.bundleShortVersionString) ?? str(m.bundleVersion) };
   } catch (e) {
-    ctx.gap(`${filePath}:Applications/${id}/iTunesMetadata`, e instanceof Error ? e.message : String(e));
+    ctx.gap(`${filePath}:Applications/${id}/iTunesMetadata`, errorText(e));
     return { id, version: null };
   }
 }

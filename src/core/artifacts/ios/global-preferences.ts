@@ -7,6 +7,7 @@
 import { artifact } from "../module.js";
 import { parsePlist, PlistUid } from "../../formats/plist.js";
 import type { RecordData } from "../../types.js";
+import { errorText } from "../../util/errors.js";
 
 const APPLE_EPOCH = 978307200;
 
@@ -127,7 +128,7 @@ export const globalPreferences = artifact<GlobalPreference>({
         bytes = await ctx.evidence.read(file.path);
         value = parsePlist(bytes);
       } catch (e) {
-        ctx.gap(file, `not a readable property list: ${e instanceof Error ? e.message : String(e)}`);
+        ctx.gap(file, `not a readable property list: ${errorText(e)}`);
         continue;
       }
       if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Date || value instanceof Uint8Array) {

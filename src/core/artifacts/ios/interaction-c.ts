@@ -6,6 +6,7 @@ import type { SqliteDatabase, SqlRow } from "../../formats/sqlite.js";
 import type { Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { readWhatsappContacts, WHATSAPP_CONTACTS_SOURCE } from "./whatsapp-contacts.js";
+import { errorText } from "../../util/errors.js";
 
 const TIMESTAMPS = new Set([
   "start_date",
@@ -252,7 +253,7 @@ export const interactionC = artifact({
           try {
             contacts.push(...readWhatsappContacts(c.db));
           } catch (e) {
-            ctx.warn(`cannot read WhatsApp contacts to resolve LIDs: ${e instanceof Error ? e.message : String(e)}`);
+            ctx.warn(`cannot read WhatsApp contacts to resolve LIDs: ${errorText(e)}`);
           }
         }
         maps = contactMaps(contacts);

@@ -7,6 +7,7 @@ import type { SqliteDatabase, SqlRow } from "../../formats/sqlite.js";
 import type { Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { extractUrls } from "../../util/urls.js";
+import { errorText } from "../../util/errors.js";
 
 export const WHATSAPP_DOMAIN = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
 
@@ -103,7 +104,7 @@ function* chatSessions(db: SqliteDatabase, lidMap: Map<string, string>, warn: (m
   try {
     rows = db.iterate(sql);
   } catch (e) {
-    warn(`cannot read WhatsApp chat sessions: ${e instanceof Error ? e.message : String(e)}`);
+    warn(`cannot read WhatsApp chat sessions: ${errorText(e)}`);
     return;
   }
   for (const row of rows) {
@@ -149,7 +150,7 @@ export const whatsapp = artifact({
         try {
           yield* lidPairs(lid.db, lidMap);
         } catch (e) {
-          ctx.warn(`cannot read WhatsApp LID pairs: ${e instanceof Error ? e.message : String(e)}`);
+          ctx.warn(`cannot read WhatsApp LID pairs: ${errorText(e)}`);
         }
       }
       if (!fromLidDb && (file.domain ?? WHATSAPP_DOMAIN) === WHATSAPP_DOMAIN) {
@@ -162,7 +163,7 @@ export const whatsapp = artifact({
             lid = await ctx.sqlite(ref);
             yield* lidPairs(lid, lidMap);
           } catch (e) {
-            ctx.warn(`cannot read WhatsApp LID pairs: ${e instanceof Error ? e.message : String(e)}`);
+            ctx.warn(`cannot read WhatsApp LID pairs: ${errorText(e)}`);
           } finally {
             lid?.close();
           }

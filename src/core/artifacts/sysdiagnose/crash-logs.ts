@@ -8,6 +8,7 @@ import type { Observable, RecordData } from "../../types.js";
 import { isoFromUnix } from "../../util/time.js";
 import { fileName, sysdiagnoseFiles, text } from "./files.js";
 import { LocationCheck } from "./locations.js";
+import { errorText } from "../../util/errors.js";
 
 export interface CrashRecord extends RecordData {
   file: string;
@@ -128,7 +129,7 @@ export const sysdiagnoseCrashLogs = artifact<CrashRecord>({
       try {
         yield parseIps(text(bytes), fileName(file));
       } catch (e) {
-        ctx.gap(file, e instanceof Error ? e.message : String(e));
+        ctx.gap(file, errorText(e));
       }
     }
   },

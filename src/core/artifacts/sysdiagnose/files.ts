@@ -4,10 +4,11 @@
 import type { FileRef, FileSpec, ModuleContext } from "../module.js";
 import { SysdiagnoseAcquisition } from "../../formats/sysdiagnose.js";
 import { EvidenceError } from "../../evidence/evidence.js";
+import { errorText } from "../../util/errors.js";
 
 /** An error's message without the file name the gap already carries. */
 function reason(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
+  const m = errorText(e);
   return e instanceof EvidenceError && m.startsWith(`${e.path}: `) ? m.slice(e.path.length + 2) : m;
 }
 

@@ -3,13 +3,10 @@
 
 import type { FileRef, ModuleContext } from "../../module.js";
 import { jsonBatches, JsonStreamError, type JsonBatch } from "../../../formats/json-stream.js";
+import { errorText } from "../../../util/errors.js";
 
 /** Text files androidqf writes are small (ps, getprop, settings); anything bigger is not one of them. */
 export const MAX_TEXT_FILE = 64 * 1024 * 1024;
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Whole text file, or null after recording a gap. */
 export async function readText(ctx: ModuleContext, file: FileRef, maxBytes = MAX_TEXT_FILE): Promise<string | null> {

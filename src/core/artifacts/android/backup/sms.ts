@@ -6,6 +6,7 @@ import type { Observable, RecordData } from "../../../types.js";
 import { inflateZlibBounded } from "../../../formats/android-backup.js";
 import { isoFromUnix, isoFromUnixMs } from "../../../util/time.js";
 import { extractUrls } from "../../../util/urls.js";
+import { errorText } from "../../../util/errors.js";
 
 const D_F = "apps/com.android.providers.telephony/d_f/";
 const SOURCES: { pathLike: string; kind: "sms" | "mms" }[] = [
@@ -67,7 +68,7 @@ export const androidBackupSms = artifact({
           const json = inflateZlibBounded(await ctx.evidence.read(file.path, { maxBytes: MAX_FILE }), MAX_JSON, file.path);
           entries = JSON.parse(new TextDecoder().decode(json));
         } catch (e) {
-          ctx.gap(file, e instanceof SyntaxError ? `not valid JSON (${e.message})` : e instanceof Error ? e.message : String(e));
+          ctx.gap(file, e instanceof SyntaxError ? `not valid JSON (${e.message})` : errorText(e));
           continue;
         }
         if (!Array.isArray(entries)) {

@@ -6,12 +6,9 @@ import type { Observable, TimelineEvent } from "../../../types.js";
 import { bugreportOf, DUMPSTATE } from "../../../formats/android-bugreport.js";
 import { localToUtc } from "../../../util/local-time.js";
 import { parseRecordBatches, type LineParser } from "../parsers/lines.js";
+import { errorText } from "../../../util/errors.js";
 
 export const DUMPSTATE_SOURCE = [{ rootPath: DUMPSTATE }];
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Records a parser makes of one service's section. */
 export async function* sectionRecords<R>(ctx: ModuleContext, service: string, parser: LineParser<R>): AsyncIterable<R> {

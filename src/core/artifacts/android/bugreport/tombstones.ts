@@ -6,7 +6,8 @@ import { artifact } from "../../module.js";
 import type { Emit, Observable } from "../../../types.js";
 import { bugreportOf } from "../../../formats/android-bugreport.js";
 import { parseProtoTombstone, parseTextTombstone, type TombstoneRecord } from "../parsers/tombstone.js";
-import { deviceTimezone, errorText, utcOf } from "./common.js";
+import { deviceTimezone, utcOf } from "./common.js";
+import { errorText } from "../../../util/errors.js";
 
 type Rec = TombstoneRecord & { timezone?: string; timestamp_utc?: string };
 

@@ -4,6 +4,7 @@
 import { artifact, event } from "../../module.js";
 import type { RecordData } from "../../../types.js";
 import { isoFromUnix } from "../../../util/time.js";
+import { errorText } from "../../../util/errors.js";
 
 /** "2023-07-01 10:11:12.34 +0200" → MVT UTC time; null when it does not parse. */
 export function journalIso(ts: string): string | null {
@@ -42,7 +43,7 @@ export const iosVersionHistory = artifact({
         if (!iso || typeof header.os_version !== "string") throw new Error("first line has no timestamp/os_version");
         out.push({ isodate: iso, os_version: header.os_version, journal: file.path });
       } catch (e) {
-        ctx.gap(file, e instanceof Error ? e.message : String(e));
+        ctx.gap(file, errorText(e));
       }
     }
     out.sort((a, b) => String(a.isodate).localeCompare(String(b.isodate)));
