@@ -4,9 +4,8 @@
 // bugreport modules the bugreport.zip inside it (or, without one, the collection's dumpsys.txt). A nested
 // archive that cannot be opened fails its modules with the reason; the rest of the scan goes on.
 
-import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { createReadStream, createWriteStream, promises as fs } from "node:fs";
+import { createWriteStream, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ANDROIDQF_MODULES } from "../core/artifacts/android/androidqf/index.js";
@@ -22,7 +21,7 @@ import { AndroidBugreport } from "../core/formats/android-bugreport.js";
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import { nodeBackupCrypto } from "./backup-crypto.js";
 import { androidBackupPassword, type AndroidBackupPasswordInput } from "./check-android-backup.js";
-import { nodeSha256 } from "./check-bugreport.js";
+import { fileSha256, nodeSha256 } from "./file-hash.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
@@ -84,12 +83,6 @@ function nestedModule<R extends RecordData>(module: ArtifactModule<R>): Artifact
 
 const BACKUP_MODULES = ANDROID_BACKUP_MODULES.map(nestedModule);
 const BUGREPORT_MODULES = ANDROID_BUGREPORT_MODULES.map(nestedModule);
-
-async function fileSha256(file: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /** Open the collection: a folder, or a zip file (read in place, never extracted). */
 async function openCollection(

@@ -1,34 +1,21 @@
 // `spyscope check-bugreport PATH`: an Android bugreport, the zip itself (read in place, never extracted) or
 // its extracted folder → output folder + summary, on the one scan path.
 
-import { createHash } from "node:crypto";
-import { createReadStream, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import zlib from "node:zlib";
 import { ANDROID_BUGREPORT_MODULES } from "../core/artifacts/android/bugreport/index.js";
 import { androidExposure } from "../core/artifacts/android/exposure.js";
 import type { Evidence } from "../core/evidence/evidence.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
 import { ZipArchive, ZipEvidence, type Crc32 } from "../core/formats/zip.js";
-import type { HasherFactory } from "../core/util/sha256.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
-
-/** node:crypto behind the core's Hasher interface (several times faster than the portable one). */
-export const nodeSha256: HasherFactory = () => {
-  const h = createHash("sha256");
-  return { update: (b) => void h.update(b), digest: () => h.digest("hex") };
-};
+import { fileSha256, nodeSha256 } from "./file-hash.js";
 
 /** zlib's CRC-32 (Node 20.15+), native and several times faster than the portable one. */
 const nativeCrc32: Crc32 | undefined =
   typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (data, previous = 0) => (zlib as unknown as { crc32(d: Uint8Array, v: number): number }).crc32(data, previous) : undefined;
-
-async function fileSha256(path: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /** Open a bugreport zip or folder read-only; `close` releases the file handle. */
 export async function openBugreport(target: string): Promise<{ bugreport: AndroidBugreport; close(): Promise<void>; info(): Record<string, unknown> }> {

@@ -1,22 +1,15 @@
 // `spyscope check-fs`: a full iOS filesystem extraction — a folder, or a .tar / .tar.gz of one read in place
 // (indexed in one pass, the files modules need copied to a private spool in a second) — on the one scan path.
 
-import { createReadStream, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import { IOS_FS_MODULES } from "../core/artifacts/ios/fs/index.js";
 import { IosFilesystem } from "../core/formats/ios-fs.js";
 import { gunzip } from "../core/formats/gzip.js";
 import { TarFsEvidence } from "../core/formats/tar-fs.js";
-import type { Hasher } from "../core/util/sha256.js";
 import { FsDumpDirectory } from "./fs-dump-dir.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
-import { nodeSha256, TempDirSpool } from "./temp-spool.js";
-
-async function* fileChunks(file: string, hash?: Hasher): AsyncIterable<Uint8Array> {
-  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash?.update(c as Buffer);
-    yield c as Buffer;
-  }
-}
+import { TempDirSpool } from "./temp-spool.js";
+import { fileChunks, nodeSha256 } from "./file-hash.js";
 
 async function isGzip(file: string): Promise<boolean> {
   const h = await fs.open(file, "r");

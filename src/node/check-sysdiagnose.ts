@@ -1,24 +1,13 @@
 // `spyscope check-sysdiagnose PATH`: an iOS sysdiagnose, the .tar.gz itself (read once, front to back, never
 // extracted) or an extracted folder, on the one scan path.
 
-import { createHash } from "node:crypto";
-import { createReadStream, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import path from "node:path";
 import { SYSDIAGNOSE_MODULES, SYSDIAGNOSE_ROUTES } from "../core/artifacts/sysdiagnose/index.js";
 import { openSysdiagnoseArchive, openSysdiagnoseFolder, type SysdiagnoseLimits } from "../core/formats/sysdiagnose.js";
-import type { HasherFactory } from "../core/util/sha256.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
-
-export const nodeSha256: HasherFactory = () => {
-  const h = createHash("sha256");
-  return { update: (b) => void h.update(b), digest: () => h.digest("hex") };
-};
-
-/** The archive's bytes, read-only, in 1 MiB chunks. */
-export async function* fileChunks(file: string): AsyncIterable<Uint8Array> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
-}
+import { fileChunks, nodeSha256 } from "./file-hash.js";
 
 export function sysdiagnoseCheck(limits?: SysdiagnoseLimits): CheckSpec {
   return {

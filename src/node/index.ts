@@ -12,4 +12,5 @@ export * from "./backup-key.js";
 export * from "./decrypt-backup.js";
 export * from "./file-source.js";
 export * from "./check-bugreport.js";
+export * from "./file-hash.js";
 export * from "./exposure.js";

@@ -3,11 +3,9 @@
 
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { once } from "node:events";
-import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import type { Spool } from "../core/formats/tar-fs.js";
-import type { HasherFactory } from "../core/util/sha256.js";
 
 export class TempDirSpool implements Spool {
   private dir: string | null = null;
@@ -41,8 +39,3 @@ export class TempDirSpool implements Spool {
   }
 }
 
-/** node:crypto's SHA-256 behind the core Hasher interface (faster than the portable one). */
-export const nodeSha256: HasherFactory = () => {
-  const h = createHash("sha256");
-  return { update: (b) => void h.update(b), digest: () => h.digest("hex") };
-};
