@@ -3,6 +3,7 @@
 // stored, logged or written to info.json; a key file is written only after the key has opened the backup.
 
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, writeSync } from "node:fs";
+import { isInside } from "./paths.js";
 import path from "node:path";
 import type { BackupUnlock, IosBackup } from "../core/formats/ios-backup.js";
 import { EncryptedBackupError } from "../core/formats/ios-backup.js";
@@ -128,7 +129,7 @@ function assertOutside(evidenceRoot: string, file: string): void {
   } catch {
     throw new Error(`cannot save the key file ${file}: its folder does not exist`);
   }
-  if (dir === ev || dir.startsWith(ev + path.sep)) {
+  if (isInside(ev, dir)) {
     throw new Error(`the key file ${file} would be written inside the evidence ${ev}; choose a path outside it (evidence is never written to)`);
   }
 }

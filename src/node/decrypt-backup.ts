@@ -4,7 +4,8 @@
 // written. Files stream through decryption one at a time; the source is never written to.
 
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, type WriteStream } from "node:fs";
+import { isInside, realPathOf } from "./paths.js";
 import { once } from "node:events";
 import path from "node:path";
 import { writeBinaryPlist, type PlistWritable } from "../core/formats/bplist-writer.js";
@@ -41,10 +42,6 @@ export interface DecryptBackupResult {
   ms: number;
 }
 
-function inside(parent: string, child: string): boolean {
-  return child === parent || child.startsWith(parent + path.sep);
-}
-
 function csvField(v: string | number): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -77,11 +74,9 @@ export async function decryptBackup(opts: DecryptBackupOptions): Promise<Decrypt
   const evidence = await DirectoryEvidence.open(opts.source);
   const src = evidence.label;
   const dest = path.resolve(opts.dest);
-  if (existsSync(dest)) {
-    if (readdirSync(dest).length) throw new Error(`${dest} exists and is not empty; choose an empty or new folder`);
-    const real = realpathSync(dest);
-    if (inside(src, real) || inside(real, src)) throw new Error(`the destination ${dest} and the backup ${src} overlap; choose a folder outside the evidence`);
-  } else if (inside(src, dest) || inside(dest, src)) {
+  if (existsSync(dest) && readdirSync(dest).length) throw new Error(`${dest} exists and is not empty; choose an empty or new folder`);
+  const real = realPathOf(dest);
+  if (isInside(src, real) || isInside(real, src)) {
     throw new Error(`the destination ${dest} and the backup ${src} overlap; choose a folder outside the evidence`);
   }
 

@@ -1,7 +1,6 @@
 // The one scan path every `check-*` command takes: indicators → acquisition → scan() → output folder →
 // info.json → summary. A command only says how to open its acquisition and which modules run on it.
 
-import path from "node:path";
 import { realpathSync } from "node:fs";
 import { scan, topLevel, type ScanSummary } from "../core/analysis/engine.js";
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
@@ -12,6 +11,7 @@ import { OutputFolder } from "./output.js";
 import { NodeSqliteOpener } from "./sqlite.js";
 import type { Progress } from "../cli/progress.js";
 import { VERSION } from "./version.js";
+import { isInside, realPathOf } from "./paths.js";
 
 export interface CheckOptions {
   target: string;
@@ -77,8 +77,8 @@ export function assertOutsideEvidence(evidenceRoot: string, output: string): voi
   } catch {
     return; // a missing target is reported by the command's own open()
   }
-  const out = path.resolve(output);
-  if (out === ev || out.startsWith(ev + path.sep)) {
+  const out = realPathOf(output);
+  if (isInside(ev, out)) {
     throw new Error(`the output folder ${out} is inside the evidence ${ev}; choose a folder outside it (evidence is never written to)`);
   }
 }
