@@ -29,6 +29,15 @@ export function relaunchWithHeapLimit(argv: string[] = process.argv): boolean {
     env: { ...process.env, SPYSCOPE_HEAP_RELAUNCHED: "1" },
   });
   if (r.error) return false; // could not start a child: run here, with the default heap
+  if (r.signal === "SIGABRT") {
+    // V8 aborts when the old space is full: a scan whose live data outgrew the limit (a module that must hold
+    // a very large table). Losing the scan would be worse than the memory, so it runs again without the limit.
+    process.stderr.write(
+      `spyscope: the scan needed more than the ${Math.round(mb)} MB heap limit; running it again without the limit ` +
+        `(set SPYSCOPE_HEAP_MB=0 to skip the limit, or a larger value)\n`,
+    );
+    return false;
+  }
   if (r.signal) process.kill(process.pid, r.signal);
   process.exit(r.status ?? 2);
 }

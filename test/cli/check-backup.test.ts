@@ -111,6 +111,16 @@ describe("the built spyscope CLI", () => {
     expect(r.stderr).toMatch(/does not look like an iOS backup/);
   });
 
+  it("runs the scan again without the heap limit when the limited run runs out of memory", async () => {
+    const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "--json"], {
+      env: { ...process.env, SPYSCOPE_HEAP_MB: "8" },
+      maxBuffer: 64 << 20,
+    }).catch((e) => e);
+    expect(r.stderr).toContain("needed more than the 8 MB heap limit; running it again without the limit");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).alerts.critical).toBe(3);
+  });
+
   it("refuses an output folder inside the evidence", async () => {
     const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "-o", path.join(IOS_BACKUP, "out")]).catch((e) => e);
     expect(r.code).toBe(2);
