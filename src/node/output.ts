@@ -2,7 +2,8 @@
 // alerts_timeline.csv, timeline.csv (UTC, sorted by real time), urls.json and info.json.
 // Records are streamed to disk; the timeline is sorted externally in bounded memory.
 
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { ThreadedFile } from "./write-thread.js";
 import os from "node:os";
 import path from "node:path";
 import type { ArtifactModule } from "../core/artifacts/module.js";
@@ -11,48 +12,42 @@ import { ALERTS_TIMELINE_HEADER, csvRow, TIMELINE_HEADER, toMvtAlert } from "../
 import { recordJson, toJson } from "../core/report/json.js";
 import type { Detection, RecordData, TimelineEvent, UrlSighting } from "../core/types.js";
 
-/** Buffered, synchronous file writer: strings are UTF-8 encoded straight into one reused buffer, which is
- *  much cheaper for millions of small writes than joining strings and writing each join. */
+/** Buffered file writer: strings are UTF-8 encoded straight into a shared 1 MiB slot, which is much cheaper
+ *  for millions of small writes than joining strings; full slots are written by the background write thread
+ *  (write-thread.ts) while the scan goes on. */
 export class FileWriter {
-  private fd: number;
-  private buf: Buffer;
-  private off = 0;
-  constructor(
-    readonly file: string,
-    size = 1 << 20,
-  ) {
-    this.fd = openSync(file, "w");
-    this.buf = Buffer.allocUnsafe(size);
+  private f: ThreadedFile;
+  constructor(readonly file: string) {
+    this.f = new ThreadedFile(file);
   }
   write(s: string): void {
+    const f = this.f;
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (s.length * 3 > this.buf.length - this.off) {
-      this.flush();
-      if (s.length * 3 > this.buf.length) {
-        writeFully(this.fd, Buffer.from(s, "utf8"));
+    if (s.length * 3 > f.buf.length - f.off) {
+      f.flush();
+      if (s.length * 3 > f.buf.length) {
+        f.writeBytes(Buffer.from(s, "utf8"));
         return;
       }
     }
-    this.off += utf8Write.call(this.buf, s, this.off);
+    f.off += utf8Write.call(f.buf, s, f.off);
   }
   /** `,\n` before every element but the first, which gets `\n` (JSON array lines). */
   writeSeparator(first: boolean): void {
-    if (this.buf.length - this.off < 2) this.flush();
-    if (!first) this.buf[this.off++] = 44;
-    this.buf[this.off++] = 10;
+    const f = this.f;
+    if (f.buf.length - f.off < 2) f.flush();
+    if (!first) f.buf[f.off++] = 44;
+    f.buf[f.off++] = 10;
   }
-  /** Bytes straight to the file, after what is buffered. */
+  /** Bytes after what is buffered (copied: the caller may reuse `b` at once). */
   writeRaw(b: Uint8Array): void {
-    this.flush();
-    writeFully(this.fd, b);
+    this.f.writeBytes(b);
   }
   flush(): void {
-    if (this.off) writeFully(this.fd, this.buf.subarray(0, this.off));
-    this.off = 0;
+    this.f.flush();
   }
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    this.f.close();
   }
 }
 
@@ -66,10 +61,6 @@ const utf8Write: (this: Buffer, s: string, offset: number) => number =
 
 const NEWLINE = Buffer.from("\n");
 
-function writeFully(fd: number, b: Uint8Array): void {
-  let done = 0;
-  while (done < b.length) done += writeSync(fd, b, done, b.length - done);
-}
 
 /** A JSON array written one compact element per line (valid JSON, and re-readable line by line). */
 export class JsonArrayWriter {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { FileWriter } from "../../src/node/output.js";
+import { SLOT_BYTES } from "../../src/node/write-thread.js";
+
+describe("background write thread", () => {
+  it("keeps each file's bytes in order while several files are written at once", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-wt-"));
+    try {
+      const names = ["a", "b", "c"];
+      const writers = names.map((n) => new FileWriter(path.join(dir, n)));
+      const expected = names.map(() => [] as string[]);
+      // Enough to cycle every shared slot several times (lines of different lengths, some multi-byte).
+      for (let i = 0; i < 200_000; i++) {
+        const k = i % 3;
+        const line = `${names[k]}:${i}:${"é".repeat(i % 17)}${"x".repeat(i % 101)}\n`;
+        writers[k].write(line);
+        expected[k].push(line);
+      }
+      // A string larger than a slot, and raw bytes larger than a slot.
+      const big = "z".repeat(SLOT_BYTES + 12345) + "\n";
+      writers[0].write(big);
+      expected[0].push(big);
+      const raw = Buffer.alloc(SLOT_BYTES * 2 + 7, 0x41);
+      writers[1].writeRaw(raw);
+      expected[1].push(raw.toString("latin1"));
+      for (const w of writers) w.close();
+      names.forEach((n, k) => expect(readFileSync(path.join(dir, n), "utf8")).toBe(expected[k].join("")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!existsSync("/dev/full"))("reports a failed write (a full disk), and later files still write", () => {
+    const w = new FileWriter("/dev/full");
+    const chunk = "y".repeat(64 * 1024);
+    expect(() => {
+      for (let i = 0; i < 64; i++) w.write(chunk);
+      w.close();
+    }).toThrow(/writing \/dev\/full failed: .*ENOSPC/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-wt-"));
+    try {
+      const ok = new FileWriter(path.join(dir, "after"));
+      ok.write("still fine\n");
+      ok.close();
+      expect(readFileSync(path.join(dir, "after"), "utf8")).toBe("still fine\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
