@@ -23,3 +23,24 @@ describe("MVT-format timestamps", () => {
     expect(isoFromChrome(13279033850000000)).toBe("2021-10-18 12:30:50.000000");
   });
 });
+
+describe("isoFromUnix against Date's own formatting", () => {
+  it("agrees on 200,000 pseudo-random instants, whole and fractional, before and after 1970", () => {
+    let x = 12345;
+    const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 200_000; i++) {
+      // Runs of nearby instants (the per-day cache) mixed with jumps across centuries.
+      const base = i % 50 === 0 ? (rand() - 0.3) * 8e10 : 1.6e9 + rand() * 3e5;
+      const t = i % 3 === 0 ? Math.trunc(base) : Math.trunc(base) + Math.trunc(rand() * 1e6) / 1e6;
+      const whole = Math.floor(t);
+      const us = Math.round((t - whole) * 1e6);
+      const d = new Date((whole + (us === 1e6 ? 1 : 0)) * 1000);
+      const y = d.getUTCFullYear();
+      const want =
+        y < 1 || y > 9999
+          ? null
+          : d.toISOString().replace(/^\+?0*(\d{4,})/, "$1").slice(0, 19).replace("T", " ") + "." + String(us === 1e6 ? 0 : us).padStart(6, "0");
+      expect(isoFromUnix(t)).toBe(want);
+    }
+  });
+});

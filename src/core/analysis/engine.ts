@@ -131,6 +131,7 @@ function makeContext(
     plist,
     gap,
     warn: (m) => state.warnings.push(m),
+    fullRecords: typeof opts.sink.record === "function",
     async *databases(specs) {
       for await (const file of files(specs)) {
         let db: SqliteDatabase;

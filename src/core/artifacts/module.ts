@@ -52,6 +52,9 @@ export interface ModuleContext {
   /** A file the module found but could not read (named in info.json's coverage). */
   gap(file: FileRef | string, reason: string): void;
   warn(message: string): void;
+  /** False when no writer keeps whole records (a scan without an output folder): a module may then read
+   *  only the fields its observables, timeline and checks use. */
+  fullRecords?: boolean;
 }
 
 export interface ArtifactModule<R extends RecordData = RecordData> {

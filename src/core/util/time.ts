@@ -10,6 +10,24 @@ function roundHalfEven(x: number): number {
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? "0" : "") + i);
+const ZEROS = ["", "0", "00", "000", "0000", "00000"];
+
+// Timestamps come in runs from the same day: the "YYYY-MM-DD " of the last day is kept.
+let lastDay = NaN;
+let lastDate = "";
+
+/** "YYYY-MM-DD " of a day number (days since 1970-01-01), or null out of Python's datetime range. */
+function datePart(day: number): string | null {
+  if (day === lastDay) return lastDate;
+  const d = new Date(day * 86_400_000);
+  if (Number.isNaN(d.getTime())) return null;
+  const y = d.getUTCFullYear();
+  if (y < 1 || y > 9999) return null;
+  lastDate = `${pad(y, 4)}-${TWO_DIGITS[d.getUTCMonth() + 1]}-${TWO_DIGITS[d.getUTCDate()]} `;
+  lastDay = day;
+  return lastDate;
+}
 
 /** Unix seconds (float allowed) → "YYYY-MM-DD HH:MM:SS.ffffff"; null for null/NaN/out of range. */
 export function isoFromUnix(seconds: number | bigint | null | undefined): string | null {
@@ -25,14 +43,14 @@ export function isoFromUnix(seconds: number | bigint | null | undefined): string
     whole -= 1;
     us += 1_000_000;
   }
-  const d = new Date(whole * 1000);
-  if (Number.isNaN(d.getTime())) return null;
-  const y = d.getUTCFullYear();
-  if (y < 1 || y > 9999) return null;
-  return (
-    `${pad(y, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ` +
-    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(us, 6)}`
-  );
+  const day = Math.floor(whole / 86_400);
+  const date = datePart(day);
+  if (date === null) return null;
+  const sec = whole - day * 86_400;
+  const h = (sec / 3600) | 0;
+  const m = ((sec - h * 3600) / 60) | 0;
+  const usText = String(us);
+  return `${date}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[sec - h * 3600 - m * 60]}.${ZEROS[6 - usText.length] ?? ""}${usText}`;
 }
 
 /** Milliseconds since 1970 → MVT format. */

@@ -5,6 +5,12 @@ import { toJson } from "../../../src/core/report/json.js";
 import { asJson, expectedMvt, IOS_BACKUP, scanBackup } from "../../helpers/scan.js";
 import { expectedTimelineRows, genContext, makeBackup, timelineRows } from "../../helpers/backup-comms.js";
 import { loadTestIndicators } from "../../helpers/indicators-comms.js";
+import { scan } from "../../../src/core/analysis/engine.js";
+import { IndicatorSet } from "../../../src/core/indicators/indicator-set.js";
+import { IosBackup } from "../../../src/core/formats/ios-backup.js";
+import type { Detection, TimelineEvent, UrlSighting } from "../../../src/core/types.js";
+import { DirectoryEvidence } from "../../../src/node/evidence-dir.js";
+import { NodeSqliteOpener } from "../../../src/node/sqlite.js";
 
 const hasIndicatorSet = await loadTestIndicators().then((m) => m !== null);
 
@@ -73,6 +79,47 @@ describe("sms (sms.db)", () => {
     expect(r.records.get("sms")).toHaveLength(500);
     expect(r.urls.some((u) => u.url.startsWith("https://planted-evil.net/track/"))).toBe(true);
     expect(r.urls.length).toBeGreaterThan(5);
+  });
+
+  it("reads only the columns its checks use when no writer keeps records, with the same findings", async () => {
+    const dir = makeBackup(files, genContext(500, { domains: ["planted-evil.net"], processes: [], emails: [], filePaths: [] }));
+    const set = IndicatorSet.fromStix2(
+      {
+        type: "bundle",
+        id: "bundle--1",
+        objects: [
+          { type: "malware", id: "malware--1", name: "Planted" },
+          { type: "indicator", id: "indicator--1", pattern: "[domain-name:value = 'planted-evil.net']", pattern_type: "stix" },
+          { type: "relationship", id: "relationship--1", relationship_type: "indicates", source_ref: "indicator--1", target_ref: "malware--1" },
+        ],
+      },
+      "planted.stix2",
+    );
+    const full = await scanBackup(dir, [sms], set);
+    expect(full.detections.length).toBeGreaterThan(0);
+    const evidence = await DirectoryEvidence.open(dir);
+    const sqlite = new NodeSqliteOpener();
+    const backup = await IosBackup.open(evidence, sqlite);
+    const lean = { detections: [] as Detection[], timeline: [] as TimelineEvent[], urls: [] as UrlSighting[] };
+    try {
+      const summary = await scan({
+        acquisition: backup,
+        modules: [sms],
+        matcher: set,
+        sqlite,
+        sink: { detection: (d) => lean.detections.push(d), timeline: (e) => lean.timeline.push(e), url: (u) => lean.urls.push(u) },
+      });
+      expect(summary.records).toBe(500);
+    } finally {
+      backup.close();
+      sqlite.dispose();
+    }
+    expect(lean.timeline).toEqual(full.timeline);
+    expect(lean.urls).toEqual(full.urls);
+    expect(lean.detections.map((d) => [d.level, d.message])).toEqual(full.detections.map((d) => [d.level, d.message]));
+    // The lean record has the checked fields only; the full one has every message column.
+    expect(Object.keys(lean.detections[0].record as object).length).toBeLessThan(20);
+    expect(Object.keys(full.detections[0].record as object).length).toBeGreaterThan(60);
   });
 
   it("records a corrupt sms.db as a failed module", async () => {

@@ -7,6 +7,9 @@ import { extractUrls } from "../../util/urls.js";
 import { bytesToBase64 } from "../../report/json.js";
 import { pyStr } from "../../util/py.js";
 
+/** The message columns the checks, URLs and timeline read. */
+const LEAN_COLUMNS = ["ROWID", "guid", "text", "service", "account", "date", "date_read", "is_from_me"];
+
 const BINARY_COLUMNS = new Set(["attributedBody", "payload_data", "message_summary_info"]);
 
 /** Apple's threat notifications, sent by iMessage/SMS to people it believes were targeted. */
@@ -23,9 +26,9 @@ export const sms = artifact({
   sources: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
   async *records(ctx) {
     for await (const { db } of ctx.databases()) {
-      const rows = db.iterate(
-        `SELECT message.*, handle.id AS "phone_number" FROM message, handle WHERE handle.rowid = message.handle_id`,
-      );
+      // Without an output folder only what the checks and the timeline use is read (sms.db has 80+ columns).
+      const columns = ctx.fullRecords === false ? LEAN_COLUMNS.map((c) => `message.${c}`).join(", ") : "message.*";
+      const rows = db.iterate(`SELECT ${columns}, handle.id AS "phone_number" FROM message, handle WHERE handle.rowid = message.handle_id`);
       for (const row of rows) {
         // Rows are fresh objects: annotate in place rather than copying 80+ columns.
         const m = row as RecordData;
