@@ -25,6 +25,7 @@ import { fileSha256, nodeSha256 } from "./file-hash.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
+import { NODE_ZIP_OPTIONS } from "./zip-native.js";
 import { errorText } from "../core/util/errors.js";
 
 /** Reads nothing: stands for a nested archive the collection does not hold (its modules are skipped). */
@@ -94,7 +95,7 @@ async function openCollection(
   if (st.isDirectory()) return { evidence: await DirectoryEvidence.open(abs), close: async () => {}, zip: null, archive: null };
   const source = await FileByteSource.open(abs);
   try {
-    const zip = await ZipArchive.open(source, abs);
+    const zip = await ZipArchive.open(source, abs, {}, NODE_ZIP_OPTIONS);
     const archive = { path: abs, sha256: await fileSha256(abs), entries: zip.entries().length };
     return { evidence: new ZipEvidence(zip, nodeSha256), close: () => source.close(), zip, archive };
   } catch (e) {
@@ -191,7 +192,7 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
   }
   const close = () => source.close();
   try {
-    const archive = await ZipArchive.open(source, label);
+    const archive = await ZipArchive.open(source, label, {}, NODE_ZIP_OPTIONS);
     const evidence = new ZipEvidence(archive, nodeSha256);
     const br = await AndroidBugreport.open(evidence);
     qf.evidence.addNested(() => new Map([...evidence.hashes()].map(([k, v]) => [`${full}::${k}`, v])));

@@ -2,20 +2,16 @@
 // its extracted folder → output folder + summary, on the one scan path.
 
 import { promises as fs } from "node:fs";
-import zlib from "node:zlib";
 import { ANDROID_BUGREPORT_MODULES } from "../core/artifacts/android/bugreport/index.js";
 import { androidExposure } from "../core/artifacts/android/exposure.js";
 import type { Evidence } from "../core/evidence/evidence.js";
 import { AndroidBugreport } from "../core/formats/android-bugreport.js";
-import { ZipArchive, ZipEvidence, type Crc32 } from "../core/formats/zip.js";
+import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
 import { fileSha256, nodeSha256 } from "./file-hash.js";
-
-/** zlib's CRC-32 (Node 20.15+), native and several times faster than the portable one. */
-const nativeCrc32: Crc32 | undefined =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (data, previous = 0) => (zlib as unknown as { crc32(d: Uint8Array, v: number): number }).crc32(data, previous) : undefined;
+import { NODE_ZIP_OPTIONS } from "./zip-native.js";
 
 /** Open a bugreport zip or folder read-only; `close` releases the file handle. */
 export async function openBugreport(target: string): Promise<{ bugreport: AndroidBugreport; close(): Promise<void>; info(): Record<string, unknown> }> {
@@ -27,7 +23,7 @@ export async function openBugreport(target: string): Promise<{ bugreport: Androi
   }
   const source = await FileByteSource.open(target);
   try {
-    const archive = await ZipArchive.open(source, target, {}, { crc32: nativeCrc32 });
+    const archive = await ZipArchive.open(source, target, {}, NODE_ZIP_OPTIONS);
     const evidence: Evidence = new ZipEvidence(archive, nodeSha256);
     const bugreport = await AndroidBugreport.open(evidence);
     const sha256 = await fileSha256(target);

@@ -9,6 +9,7 @@ import { IntrusionLogs, LOG_FILE } from "../core/formats/intrusion-logs.js";
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
+import { NODE_ZIP_OPTIONS } from "./zip-native.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
 
 export const INTRUSION_LOGS_CHECK: CheckSpec = {
@@ -26,7 +27,7 @@ export const INTRUSION_LOGS_CHECK: CheckSpec = {
     } else if (/\.zip$/i.test(abs)) {
       source = await FileByteSource.open(abs);
       try {
-        evidence = new ZipEvidence(await ZipArchive.open(source, abs));
+        evidence = new ZipEvidence(await ZipArchive.open(source, abs, {}, NODE_ZIP_OPTIONS));
       } catch (e) {
         await source.close();
         throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunksOf, jsonElements, JsonStreamError } from "../../src/core/formats/json-stream.js";
+import { chunksOf, hasLongDigitRun, jsonElements, JsonStreamError } from "../../src/core/formats/json-stream.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 async function all(text: string | Uint8Array, chunk = 1 << 16, opts = {}): Promise<unknown[]> {
@@ -90,5 +90,35 @@ describe("big integers in NDJSON", () => {
   it("keeps them exact in objects, arrays and top-level values; digits inside strings stay strings", async () => {
     const got = await all('{"a": 12345678901234567890}\n[1, 98765432109876543210]\n-12345678901234567890\n{"s": "x:12345678901234567890"}\n', 7);
     expect(got).toEqual([{ a: 12345678901234567890n }, [1, 98765432109876543210n], -12345678901234567890n, { s: "x:12345678901234567890" }]);
+  });
+});
+
+describe("hasLongDigitRun", () => {
+  it("spots a number of 16+ digits wherever the run falls, and nothing shorter or glued to a word", () => {
+    for (let lead = 0; lead < 40; lead++) {
+      const pad = " ".repeat(lead);
+      expect(hasLongDigitRun(`{"a":${pad}1234567890123456}`), `at ${lead}`).toBe(true);
+      expect(hasLongDigitRun(`[1,${pad}-9999999999999999]`), `at ${lead}`).toBe(true);
+      expect(hasLongDigitRun(`{"a":${pad}123456789012345}`), `15 digits at ${lead}`).toBe(false);
+      expect(hasLongDigitRun(`{"a":"x${pad}12345678901234567890"}`), `in a word at ${lead}`).toBe(false);
+    }
+    expect(hasLongDigitRun("12345678901234567")).toBe(true);
+    expect(hasLongDigitRun('{"s":"' + "7".repeat(100_000) + '"}')).toBe(false);
+  });
+
+  it("agrees with the regular expression it replaces on random text of digits and separators", () => {
+    const re = /(?:^|[:,[])[ \t\r\n]*-?\d{16}/;
+    const alphabet = "0123456789:,[- \"a\n";
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    let positives = 0;
+    for (let t = 0; t < 20_000; t++) {
+      let s = "";
+      for (let i = Math.floor(rnd() * 60); i > 0; i--) s += rnd() < 0.75 ? String(Math.floor(rnd() * 10)) : alphabet[Math.floor(rnd() * alphabet.length)];
+      const want = re.test(s);
+      if (want) positives++;
+      expect(hasLongDigitRun(s), JSON.stringify(s)).toBe(want);
+    }
+    expect(positives).toBeGreaterThan(100);
   });
 });

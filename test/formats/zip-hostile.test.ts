@@ -9,12 +9,15 @@ import { deflateRawSync } from "node:zlib";
 import { Deflate } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BytesSource } from "../../src/core/formats/byte-source.js";
-import { useNativeInflate, ZipArchive, ZipEvidence } from "../../src/core/formats/zip.js";
+import { useNativeInflate, ZipArchive, ZipEvidence, type ZipOptions } from "../../src/core/formats/zip.js";
+import { NODE_ZIP_OPTIONS } from "../../src/node/zip-native.js";
 import { crc32 } from "../../src/core/formats/crc32.js";
 import { craftZip } from "../helpers/zip-craft.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const open = (bytes: Uint8Array, limits = {}) => ZipArchive.open(new BytesSource(bytes), "hostile.zip", limits);
+/** The zip options of the inflater under test (Node's zlib, or none: DecompressionStream / fflate). */
+let zipOptions: ZipOptions = {};
+const open = (bytes: Uint8Array, limits = {}) => ZipArchive.open(new BytesSource(bytes), "hostile.zip", limits, zipOptions);
 
 /** `mib` MiB of zeros deflated in one stream (about 1 KiB per MiB), with the CRC of the zeros. */
 function deflatedZeros(mib: number): { data: Uint8Array; crc: number; size: number } {
@@ -74,11 +77,18 @@ describe("hostile zip names", () => {
 });
 
 describe.each([
-  ["native inflate", true],
-  ["fflate", false],
-])("zip bombs (%s)", (_name, native) => {
-  beforeAll(() => useNativeInflate(native));
-  afterAll(() => useNativeInflate(null));
+  ["native inflate", true, {}],
+  ["fflate", false, {}],
+  ["node zlib", true, NODE_ZIP_OPTIONS],
+])("zip bombs (%s)", (_name, native, options) => {
+  beforeAll(() => {
+    useNativeInflate(native);
+    zipOptions = options;
+  });
+  afterAll(() => {
+    useNativeInflate(null);
+    zipOptions = {};
+  });
 
   it("refuses an entry whose declared size is over the limit or impossible for deflate", async () => {
     const bomb = deflatedZeros(4);
@@ -136,17 +146,34 @@ describe.each([
 });
 
 describe.each([
-  ["native inflate", true],
-  ["fflate", false],
-])("truncated and corrupt zips (%s)", (_name, native) => {
-  beforeAll(() => useNativeInflate(native));
-  afterAll(() => useNativeInflate(null));
+  ["native inflate", true, {}],
+  ["fflate", false, {}],
+  ["node zlib", true, NODE_ZIP_OPTIONS],
+])("truncated and corrupt zips (%s)", (_name, native, options) => {
+  beforeAll(() => {
+    useNativeInflate(native);
+    zipOptions = options;
+  });
+  afterAll(() => {
+    useNativeInflate(null);
+    zipOptions = {};
+  });
 
   const dir = mkdtempSync(path.join(tmpdir(), "spyscope-zipcut-"));
-  writeFileSync(path.join(dir, "dumpstate.txt"), Array.from({ length: 20000 }, (_, i) => `line ${i * 31}\n`).join(""));
+  const text = Array.from({ length: 20000 }, (_, i) => `line ${i * 31}\n`).join("");
+  writeFileSync(path.join(dir, "dumpstate.txt"), text);
   execFileSync("zip", ["-q", "z.zip", "dumpstate.txt"], { cwd: dir });
   const whole = readFileSync(path.join(dir, "z.zip"));
   rmSync(dir, { recursive: true, force: true });
+
+  it("inflates the intact archive to the original text, whole and streamed", async () => {
+    const zip = await open(whole);
+    expect(zip.entries()[0].method).toBe(8);
+    expect(new TextDecoder().decode(await zip.read("dumpstate.txt"))).toBe(text);
+    const parts: Uint8Array[] = [];
+    for await (const c of zip.stream("dumpstate.txt")) parts.push(c);
+    expect(Buffer.concat(parts).toString("utf8")).toBe(text);
+  });
 
   it("says an archive cut short is truncated, wherever it was cut", async () => {
     for (const keep of [10, 100, Math.floor(whole.length / 2), whole.length - 1, whole.length - 30]) {

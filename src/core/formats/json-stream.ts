@@ -31,12 +31,39 @@ function isSpace(c: number): boolean {
 /** A run of digits long enough to be an integer beyond 2^53 (certificate serial numbers, some ids). */
 const BIG_DIGIT_RUN = 16;
 
-/** A number of BIG_DIGIT_RUN digits or more: numbers follow ':', ',', '[' or start the text. May also fire
- *  inside a string (then the exact path merely runs for nothing); never misses such a number. */
-const LONG_NUMBER = /(?:^|[:,[])\s*-?\d{16}/;
+/** Whether `text` has a number of BIG_DIGIT_RUN digits or more: a run of that many digits that starts the
+ *  text or follows ':', ',' or '[' (blanks and a '-' between). May also fire inside a string (then the exact
+ *  path merely runs for nothing); never misses such a number. Every such run covers a multiple of
+ *  BIG_DIGIT_RUN, so only every BIG_DIGIT_RUN-th character is looked at, and the run around a digit found
+ *  there (a tenth of the cost of a regular expression over every NDJSON line). */
+export function hasLongDigitRun(text: string): boolean {
+  const n = text.length;
+  for (let p = BIG_DIGIT_RUN - 1; p < n; p += BIG_DIGIT_RUN) {
+    let c = text.charCodeAt(p);
+    if (c < 48 || c > 57) continue;
+    let end = p + 1;
+    while (end < n && (c = text.charCodeAt(end)) >= 48 && c <= 57) end++;
+    let start = p;
+    while (start > 0 && (c = text.charCodeAt(start - 1)) >= 48 && c <= 57) start--;
+    if (end - start >= BIG_DIGIT_RUN && startsNumber(text, start)) return true;
+    while (p + BIG_DIGIT_RUN < end) p += BIG_DIGIT_RUN; // the rest of this run is known
+  }
+  return false;
+}
 
-function hasLongDigitRun(text: string): boolean {
-  return LONG_NUMBER.test(text);
+/** Whether a digit run at `start` begins a number: at the start of the text or after ':', ',' or '[', with
+ *  an optional '-' and blanks between. */
+function startsNumber(text: string, start: number): boolean {
+  let i = start - 1;
+  if (i >= 0 && text.charCodeAt(i) === 45) i--;
+  while (i >= 0 && isJsonBlank(text.charCodeAt(i))) i--;
+  if (i < 0) return true;
+  const c = text.charCodeAt(i);
+  return c === 58 || c === COMMA || c === OPEN_BRACKET;
+}
+
+function isJsonBlank(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 const BIG_MARK = "\u0000bigint:";
 
