@@ -6,6 +6,7 @@ import {
   normaliseDomain,
   normaliseUrl,
   parseHost,
+  parseUrl,
   parseUrlHost,
 } from "../../src/core/indicators/hosts.js";
 
@@ -60,5 +61,29 @@ describe("host helpers", () => {
       expect(isShortenerHost(s), s).toBe(true);
     }
     for (const s of ["example.org", "notbit.ly", "bit.ly.example.org", "198.51.100.1", ""]) expect(isShortenerHost(s), s).toBe(false);
+  });
+});
+
+describe("parseUrl (one parse for the matcher)", () => {
+  it("gives normaliseUrl's href and parseUrlHost's host for every kind of URL", () => {
+    const urls = [
+      "https://badbadbad.example.org/",
+      "  HTTP://User:pw@Sub.Example.COM:8443/a?b#c  ",
+      "example.com/path",
+      "host:8080/x",
+      "user:pw@host.example",
+      "mailto:someone@example.com",
+      "tel:+1234",
+      "http://[::1]:80/",
+      "http://192.168.0.1./x",
+      "https://xn--bcher-kva.example/",
+      "https://bücher.example/",
+      "http://exa mple.com/",
+      "http://",
+      "",
+      "//cdn.example.net/lib.js",
+      "https://a..b.example./",
+    ];
+    for (const u of urls) expect(parseUrl(u), u).toEqual({ href: normaliseUrl(u), host: parseUrlHost(u) });
   });
 });

@@ -104,6 +104,22 @@ export function parseUrlHost(url: string): ParsedHost | null {
   return host ? classify(normaliseDomain(host)) : null;
 }
 
+/** normaliseUrl and parseUrlHost of one URL, parsing it once (the matcher needs both for every URL). */
+export function parseUrl(url: string): { href: string; host: ParsedHost | null } {
+  const s = url.trim();
+  const withScheme = withHttpScheme(s);
+  if (!withScheme) return { href: s, host: null };
+  let u: URL | null = null;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    // the lenient split below
+  }
+  if (u?.hostname) return { href: u.href, host: classify(stripBrackets(trimDots(u.hostname))) };
+  const host = hostBySplitting(withScheme);
+  return { href: u ? u.href : s, host: host ? classify(normaliseDomain(host)) : null };
+}
+
 /** Host of a value that should be a bare host but may carry a scheme, port or path. */
 export function parseHost(value: string): ParsedHost | null {
   if (PLAIN_NAME.test(value)) return { host: value, ip: null };

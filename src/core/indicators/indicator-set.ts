@@ -2,7 +2,7 @@
 // so a match is a handful of Map lookups whatever the number of indicators.
 
 import type { Indicator, IndicatorKind, IndicatorMatch, Matcher, Observable } from "../types.js";
-import { canonicalIp, domainAndParents, normaliseUrl, parseHost, parseUrlHost, type ParsedHost } from "./hosts.js";
+import { canonicalIp, domainAndParents, normaliseUrl, parseHost, parseUrl, type ParsedHost } from "./hosts.js";
 import { baseName, loadStixBundle, type LoadedBundle } from "./stix-bundle.js";
 
 /** iOS truncates process names in some logs (15 or 16 characters). */
@@ -275,11 +275,11 @@ export class IndicatorSet implements Matcher {
   /** Exact URL indicators first; otherwise the URL's host as a domain or IP. */
   private matchUrl(obs: Observable): IndicatorMatch[] {
     const url = obs.value;
-    const hits = this.lookup("urls", normaliseUrl(url));
+    const { href, host } = parseUrl(url);
+    const hits = this.lookup("urls", href);
     if (hits.length) {
       return hits.map((i) => made(i, obs, "url", `Found a known suspicious URL ${url} matching indicator "${i.value}" from "${i.collection}"`));
     }
-    const host = parseUrlHost(url);
     return host ? this.matchHost(obs, host, url) : [];
   }
 
