@@ -105,6 +105,12 @@ function asciiPrefix(bytes: Uint8Array, n: number): string {
 
 /** Latin-1 style byte→char decoding (for ASCII strings in bplists). */
 function bytesToBinaryString(bytes: Uint8Array, start: number, end: number): string {
+  // Keys and class names are short: a loop beats a subarray and an apply per string.
+  if (end - start <= 24) {
+    let s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
   let out = "";
   const CHUNK = 0x2000;
   for (let i = start; i < end; i += CHUNK) {
