@@ -2,17 +2,62 @@
 // datausage's reader and checks are reused). Only a filesystem dump has it, and only a dump can tell whether a
 // process without a bundle id still has its binary on the device (MVT's extended search).
 
-import { artifact } from "../../module.js";
+import { artifact, type ModuleContext } from "../../module.js";
 import type { Emit, TimelineEvent } from "../../../types.js";
-import { datausage, type DataUsageRecord } from "../datausage.js";
+import {
+  bundlelessProcessNames,
+  databaseRecords,
+  datausage,
+  hasDataUsageTables,
+  isPlaceholderName,
+  type DataUsageRecord,
+} from "../datausage.js";
 import { IosFilesystem } from "../../../formats/ios-fs.js";
 
 /** Dump path of the binary of a process without a bundle id: a path, "" when searched and not found. */
 const BINARY = Symbol("binary");
 type NetRecord = DataUsageRecord & { [BINARY]?: string };
 
+/** Bundle-less process names searched for per database (a hostile table could name millions). */
+const MAX_SEARCHED_NAMES = 100_000;
+
 const str = (v: unknown) => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
-const isPlaceholder = (name: string) => name.startsWith("MISSING [") || name.startsWith("MANIPULATED [");
+
+/** Process name → first dump path with that file name ("" when none), for the names not looked up yet. One
+ *  walk of the dump per database that names new processes (one in practice). */
+async function findBinaries(fs: IosFilesystem, names: Set<string>, known: Map<string, string>): Promise<void> {
+  const wanted = new Set([...names].filter((n) => !known.has(n)));
+  if (!wanted.size) return;
+  for (const n of wanted) known.set(n, "");
+  for await (const e of fs.walk({ names: true })) {
+    if (e.type !== "file") continue;
+    const name = e.path.slice(e.path.lastIndexOf("/") + 1);
+    if (wanted.has(name) && !known.get(name)) known.set(name, e.path);
+  }
+}
+
+async function* netusageRecords(ctx: ModuleContext): AsyncGenerator<DataUsageRecord> {
+  const fs = ctx.acquisition instanceof IosFilesystem ? ctx.acquisition : null;
+  const binaries = new Map<string, string>();
+  for await (const { file, db } of ctx.databases()) {
+    if (!hasDataUsageTables(db)) {
+      ctx.gap(file, "netusage.sqlite has no ZPROCESS/ZLIVEUSAGE tables");
+      continue;
+    }
+    let searched: Set<string> | null = null;
+    if (fs) {
+      const { names, more } = bundlelessProcessNames(db, MAX_SEARCHED_NAMES);
+      if (more) ctx.gap(file, `more than ${MAX_SEARCHED_NAMES} process names without a bundle id; binaries searched for the first ${MAX_SEARCHED_NAMES} only`);
+      await findBinaries(fs, names, binaries);
+      searched = names;
+    }
+    for (const r of databaseRecords(db, (reason) => ctx.gap(file, reason)) as Generator<NetRecord>) {
+      const name = str(r.proc_name);
+      if (searched?.has(name) && !r.bundle_id && r.proc_id && !isPlaceholderName(name)) r[BINARY] = binaries.get(name);
+      yield r;
+    }
+  }
+}
 
 export const netusage = artifact<DataUsageRecord>({
   ...datausage,
@@ -23,27 +68,7 @@ export const netusage = artifact<DataUsageRecord>({
     { domain: "NetworkDomain", path: "netusage.sqlite" },
     { domain: "NetworkDomain", path: "db/netusage.sqlite" },
   ],
-  async *records(ctx) {
-    const recs: NetRecord[] = [];
-    for await (const r of datausage.records(ctx) as AsyncIterable<DataUsageRecord>) recs.push(r);
-    const wanted = new Map<string, NetRecord[]>();
-    for (const r of recs) {
-      const name = str(r.proc_name);
-      if (r.bundle_id || !name || isPlaceholder(name) || !r.proc_id) continue;
-      const list = wanted.get(name) ?? [];
-      list.push(r);
-      wanted.set(name, list);
-    }
-    if (wanted.size && ctx.acquisition instanceof IosFilesystem) {
-      for (const list of wanted.values()) for (const r of list) r[BINARY] = "";
-      for await (const e of ctx.acquisition.walk({ names: true })) {
-        if (e.type !== "file") continue;
-        const list = wanted.get(e.path.slice(e.path.lastIndexOf("/") + 1));
-        if (list) for (const r of list) r[BINARY] ||= e.path;
-      }
-    }
-    yield* recs;
-  },
+  records: netusageRecords,
   timeline(r) {
     const evs = datausage.timeline!(r);
     const list = (Array.isArray(evs) ? evs : evs ? [evs] : []) as TimelineEvent[];
@@ -51,6 +76,7 @@ export const netusage = artifact<DataUsageRecord>({
   },
   analyzer() {
     const base = datausage.analyzer!();
+    // Bounded by the names searched (MAX_SEARCHED_NAMES per database).
     const reported = new Set<string>();
     return {
       onRecord(r: NetRecord, emit: Emit) {
@@ -69,7 +95,6 @@ export const netusage = artifact<DataUsageRecord>({
           eventTime: str(r.live_isodate),
         });
       },
-      onEnd: base.onEnd,
     };
   },
 });
