@@ -145,6 +145,31 @@ describe("datausage (DataUsage.sqlite)", () => {
     ]);
   });
 
+  it("keeps de-duplicating when one sort-key group holds more distinct events than the remembered set", async () => {
+    // 40,000 processes with the same first use, each with two identical live-usage rows: 120,000 distinct
+    // events in one group, 120,000 duplicates.
+    const dir = tempBackupDir();
+    makeBackup(dir, [{ ...one("")[0], sqlite: (db: any) => {
+      db.exec(NEW);
+      const proc = db.prepare("INSERT INTO ZPROCESS VALUES (?, 600000000, 600000300, NULL, ?)");
+      const live = db.prepare("INSERT INTO ZLIVEUSAGE VALUES (?, ?, 600000010, 1.0, 1.0, 5.0, 6.0)");
+      db.transaction(() => {
+        for (let i = 1; i <= 40_000; i++) {
+          proc.run(i, `p${i}`);
+          live.run(2 * i, i);
+          live.run(2 * i + 1, i);
+        }
+      })();
+    } }]);
+    const r = await scanBackup(dir, [datausage]);
+    expect(r.records.get("datausage")!).toHaveLength(80_000);
+    const rows = timelineRows(r.timeline, "Datausage");
+    // The remembered set starts over once (at 100,000 events): at most the current process's 3 events again.
+    expect(rows.length).toBeGreaterThanOrEqual(120_000);
+    expect(rows.length).toBeLessThanOrEqual(120_003);
+    expect(new Set(rows).size).toBe(120_000);
+  });
+
   it("caps the placeholders of a hostile gap of 10^9 process ids and reports the coverage gap", async () => {
     const dir = tempBackupDir();
     makeBackup(dir, one(`${NEW}

@@ -265,9 +265,11 @@ export function* databaseRecords(db: SqliteDatabase, limited: (reason: string) =
       const k = `${e.timestamp}\u0000${e.event}\u0000${e.data}`;
       if (seen.has(k)) continue;
       kept.push(e);
-      // A hostile table where every row has the same time would make this one group as large as the
-      // table: past the cap, later duplicates in the group are written again rather than remembered.
-      if (seen.size < MAX_SEEN_EVENTS) seen.add(k);
+      // A hostile table where every row has the same time makes one group as large as the table: the set
+      // starts over when full. Rows of one process are adjacent within a group (the UNION's columns order
+      // them by name and id after the key), so an event is written again at most once per restart.
+      if (seen.size >= MAX_SEEN_EVENTS) seen.clear();
+      seen.add(k);
     }
     r[EVENTS] = kept;
     return r;
