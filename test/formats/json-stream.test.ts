@@ -30,6 +30,17 @@ describe("jsonElements", () => {
     for (let size = 1; size <= 9; size++) expect(await all(nd, size)).toEqual(TRICKY);
   });
 
+  it("cuts NDJSON lines that straddle chunks, with blank lines, trailing blanks, CRLF and long numbers", async () => {
+    const values = Array.from({ length: 60 }, (_, i) => ({ i, path: "/p/".repeat(i % 7) + "f", n: i % 5 ? i * 1000003 : 12345678901234567890n }));
+    const text = values
+      .map((v, i) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `BIG${x}` : x)).replace(/"BIG(\d+)"/, "$1") + (i % 3 ? "\n" : "  \r\n") + (i % 4 ? "" : "\n"))
+      .join("");
+    for (const size of [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 1 << 16]) expect(await all(text, size), `chunks of ${size}`).toEqual(values);
+    const long = `{"a":"${"z".repeat(3000)}"}\n`;
+    await expect(all(`{"a":1}\n${long}`, 100, { maxElementChars: 1000 })).rejects.toThrow(/element 1 is larger than 1000 characters/);
+    expect(await all(`{"a":1}\n${long}`, 100, { maxElementChars: 4000 })).toEqual([{ a: 1 }, { a: "z".repeat(3000) }]);
+  });
+
   it("reads arrays of scalars (root_binaries.json, mounts.json)", async () => {
     expect(await all('[\n  "/system/bin/su",\n  "/a,b]c"\n]')).toEqual(["/system/bin/su", "/a,b]c"]);
     expect(await all("[1, 2.5, true, null, -3]", 2)).toEqual([1, 2.5, true, null, -3]);

@@ -162,8 +162,34 @@ export class JsonElementScanner {
 
   /** Feed decoded text; returns the elements it completed (parsed as they are iterated). */
   push(text: string): JsonBatch {
+    if (this.mode === "lines" && this.start >= 0) {
+      // A line carried over from the previous text: complete it with the start of this one and go on in this
+      // text alone (searching and slicing `carry + text`, a string made by concatenation, costs three times
+      // as much as the text itself).
+      const nl = text.indexOf("\n");
+      if (nl >= 0) {
+        const out = new JsonBatch(this.index, this.opts);
+        const line = this.buf.slice(this.start) + text.slice(0, nl);
+        if (line.length > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
+        this.addLine(out, line, 0, line.length);
+        this.start = -1;
+        this.buf = text;
+        this.pos = nl + 1;
+        return this.scan(false, out);
+      }
+    }
     this.buf += text;
     return this.scan(false);
+  }
+
+  /** The NDJSON line text[from, stop) as an element, unless blank (trailing blanks dropped). */
+  private addLine(out: JsonBatch, text: string, from: number, stop: number): void {
+    let last = stop;
+    while (last > from && isSpace(text.charCodeAt(last - 1))) last--;
+    if (last > from) {
+      const line = from === 0 && last === text.length ? text : text.slice(from, last);
+      this.index = out.add(line, hasLongDigitRun(line));
+    }
   }
 
   /** End of input: the last elements. Then call assertComplete(). */
@@ -177,8 +203,7 @@ export class JsonElementScanner {
     if (this.mode === "array" && !this.closed) throw new JsonStreamError(`the file ends before the closing ']' after ${this.index} elements (truncated?)`);
   }
 
-  private scan(final: boolean): JsonBatch {
-    const out = new JsonBatch(this.index, this.opts);
+  private scan(final: boolean, out = new JsonBatch(this.index, this.opts)): JsonBatch {
     const buf = this.buf;
     const n = buf.length;
     let i = this.pos;
@@ -216,8 +241,7 @@ export class JsonElementScanner {
           }
           const stop = nl < 0 ? n : nl;
           if (stop - i > this.maxChars) throw new JsonStreamError(`element ${this.index} is larger than ${this.maxChars} characters`);
-          const line = buf.slice(i, stop).trimEnd();
-          if (line) this.index = out.add(line, hasLongDigitRun(line));
+          this.addLine(out, buf, i, stop);
           i = stop + 1;
           continue;
         }

@@ -44,6 +44,19 @@ function utcOf(r: RecordData, i: number, local: string): string {
   return isoFromSeconds(clockFor(tz).utcFromLocal(isoSeconds(local))) ?? local;
 }
 
+/** The three times of a file are often equal (modified = accessed): format each distinct one once. */
+let lastLocalIn = NaN;
+let lastLocalClock: DeviceClock | null = null;
+let lastLocalOut: string | null = null;
+function localIso(clock: DeviceClock, v: number): string | null {
+  if (v !== lastLocalIn || clock !== lastLocalClock) {
+    lastLocalOut = clock.localIso(v);
+    lastLocalIn = v;
+    lastLocalClock = clock;
+  }
+  return lastLocalOut;
+}
+
 export function fileTimeline(r: RecordData): TimelineEvent[] {
   const out: TimelineEvent[] = [];
   const data = r.context ? `${r.path} (${r.context})` : String(r.path);
@@ -97,7 +110,7 @@ export const aqfFiles = artifact({
           for (let i = 0; i < TIME_FIELDS.length; i++) {
             const v = r[TIME_FIELDS[i]];
             if (typeof v !== "number") continue;
-            r[TIME_FIELDS[i]] = clock.localIso(v) ?? v;
+            r[TIME_FIELDS[i]] = localIso(clock, v) ?? v;
             if (tz) (utc ??= [null, null, null])[i] = v;
           }
           if (tz) {
