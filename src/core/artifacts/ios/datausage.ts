@@ -92,7 +92,8 @@ function sortKeySql(pk: string, first: string, ts: string, live: string): string
  * process rows without live usage, plus one "gap" row per hole in the process ids (the previous process's
  * record and the next id present), all sorted by the sort key. At an equal key, real rows come before gap
  * rows (MVT appends placeholders and then sorts stably), real rows keep the UNION's own order (by all its
- * columns, the order MVT's sort preserves), and gap rows go by id.
+ * columns, the order MVT's sort preserves), and gap rows go by id. Only integer ids count for gaps (Core
+ * Data's Z_PK is an INTEGER PRIMARY KEY; a table declaring it otherwise is not Core Data's).
  */
 function query(db: SqliteDatabase): IterableIterator<SqlRow> {
   const live = new Set(db.columns("ZLIVEUSAGE"));
