@@ -624,7 +624,28 @@ export class OutputFolder implements ResultSink {
       this.objectRecord = null;
     }
     const dets = this.detectionsByModule.get(m.id);
-    if (dets?.length) this.writeJson(`${m.id}_detected.json`, dets.map(toMvtAlert));
+    if (dets?.length) this.writeJsonArray(`${m.id}_detected.json`, dets, toMvtAlert);
+    this.detectionsByModule.delete(m.id);
+  }
+
+  /** `toJson(items.map(map))` written element by element, byte for byte the same, without building the
+   *  whole text (a scan with tens of thousands of alerts would hold it all at once). */
+  writeJsonArray<T>(name: string, items: readonly T[], map: (item: T) => unknown): void {
+    const w = new FileWriter(path.join(this.dir, name));
+    try {
+      if (!items.length) {
+        w.write("[]\n");
+        return;
+      }
+      for (let i = 0; i < items.length; i++) {
+        w.write(i ? ",\n    " : "[\n    ");
+        // JSON text has no raw newline inside strings, so every newline starts a line to indent.
+        w.write(toJson(map(items[i])).replace(/\n/g, "\n    "));
+      }
+      w.write("\n]\n");
+    } finally {
+      w.close();
+    }
   }
 
   writeJson(name: string, value: unknown): void {
@@ -637,7 +658,7 @@ export class OutputFolder implements ResultSink {
   async finish(): Promise<void> {
     if (this.opts.records !== false) this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
     this.urls?.close();
-    this.writeJson("alerts.json", this.detections.map(toMvtAlert));
+    this.writeJsonArray("alerts.json", this.detections, toMvtAlert);
     const at = new TimelineSorter();
     for (const d of this.detections) at.add(csvRow([d.eventTime ?? "", d.module, d.message.replace(/\r?\n/g, "\\n"), toJson(d.record, 0)]));
     await at.writeTo(path.join(this.dir, "alerts_timeline.csv"), ALERTS_TIMELINE_HEADER);

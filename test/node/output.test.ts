@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { JsonArrayWriter, TimelineSorter, timelineLine } from "../../src/node/output.js";
+import { JsonArrayWriter, OutputFolder, TimelineSorter, timelineLine } from "../../src/node/output.js";
 import { recordJson, toJson } from "../../src/core/report/json.js";
 import type { TimelineEvent } from "../../src/core/types.js";
 
@@ -93,5 +93,26 @@ describe("output writers", () => {
     expect(recordJson({ ROWID: 3, y: 1 })).toBe('{"ROWID":3,"y":1}');
     expect(recordJson(records[0])).toBe(toJson(records[0], 0));
     expect(recordJson(records[0])).toContain('"date":713916803129900000,"small":5,');
+  });
+});
+
+describe("OutputFolder.writeJsonArray", () => {
+  it("writes byte for byte what toJson writes for the whole array", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-wja-"));
+    try {
+      const out = new OutputFolder(dir);
+      const items = [
+        { level: "HIGH", event: { date: 588813210539788032n, text: "line one\nline two \"quoted\"", nested: [1, { a: null }] } },
+        { level: "LOW", event: {}, list: [] },
+        "plain",
+      ];
+      const cases: [string, unknown[]][] = [["many.json", items], ["one.json", [items[0]]], ["none.json", []]];
+      for (const [name, list] of cases) {
+        out.writeJsonArray(name, list, (x) => x);
+        expect(readFileSync(path.join(dir, name), "utf8")).toBe(toJson(list) + "\n");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
