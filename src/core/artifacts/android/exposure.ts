@@ -61,7 +61,7 @@ async function dumpsysVersions(ctx: ModuleContext, wanted: Set<string>, into: Ma
   for await (const file of ctx.files([DUMPSYS])) {
     try {
       const section = dumpsysSection(textLines(ctx.evidence.stream(file.path)), "package");
-      for await (const pkg of parseBatches(section, new DumpsysPackagesParser())) {
+      for await (const pkg of parseBatches(section, new DumpsysPackagesParser((name) => wanted.has(name)))) {
         if (wanted.has(pkg.package_name)) into.set(pkg.package_name, pkg.version_name || null);
       }
     } catch (e) {
@@ -103,7 +103,7 @@ async function anySource(ctx: ModuleContext): Promise<boolean> {
 async function bugreportFacts(ctx: ModuleContext, wanted: Set<string>, versions: Map<string, string | null>): Promise<Map<string, string> | null> {
   let props: Map<string, string> | null = null;
   for await (const p of sectionRecords(ctx, "SYSTEM PROPERTIES", new GetpropParser())) (props ??= new Map()).set(p.name, p.value);
-  for await (const pkg of sectionRecords(ctx, "package", new DumpsysPackagesParser())) {
+  for await (const pkg of sectionRecords(ctx, "package", new DumpsysPackagesParser((name) => wanted.has(name)))) {
     if (wanted.has(pkg.package_name)) versions.set(pkg.package_name, pkg.version_name || null);
   }
   return props;

@@ -6,15 +6,20 @@
 /** The separator dumpsys prints between services (78 dashes; a line that starts with it ends a section). */
 export const SECTION_DELIMITER = "-".repeat(78);
 
+const DECODE_SLICE = 64 * 1024;
+
 /** Lines of UTF-8 text (invalid bytes replaced), in batches of one input chunk; "\r\n" and "\n" end lines. */
 export async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<string[]> {
   const decoder = new TextDecoder("utf-8");
   let carry = "";
   for await (const chunk of chunks) {
-    const text = carry + decoder.decode(chunk, { stream: true });
-    const lines = text.split("\n");
-    carry = lines.pop()!;
-    if (lines.length) yield stripCR(lines);
+    // 64 KiB at a time: megabyte texts would be large objects, collected only by full GCs.
+    for (let at = 0; at < chunk.length; at += DECODE_SLICE) {
+      const text = carry + decoder.decode(chunk.subarray(at, at + DECODE_SLICE), { stream: true });
+      const lines = text.split("\n");
+      carry = lines.pop()!;
+      if (lines.length) yield stripCR(lines);
+    }
   }
   const rest = carry + decoder.decode();
   if (rest) yield stripCR([rest]);

@@ -121,6 +121,11 @@ export class DumpsysPackagesParser extends LineParser<DumpsysPackage> {
   private name: string | null = null;
   private lines: string[] = [];
 
+  /** With `only`, just the packages it accepts are parsed and handed over (the others' lines are skipped). */
+  constructor(private readonly only?: (packageName: string) => boolean) {
+    super();
+  }
+
   private flush(): void {
     if (this.name !== null && this.lines.length) this.out.push(packageDetails(this.name, this.lines));
     this.lines = [];
@@ -140,7 +145,7 @@ export class DumpsysPackagesParser extends LineParser<DumpsysPackage> {
     if (line.startsWith("  Package [")) {
       this.flush();
       const m = PACKAGE_LINE.exec(line);
-      if (m) this.name = m[1];
+      if (m) this.name = !this.only || this.only(m[1]) ? m[1] : null;
       return;
     }
     if (this.name !== null) this.lines.push(line);
