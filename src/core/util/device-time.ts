@@ -36,6 +36,7 @@ export class DeviceClock {
   /** Offset per day, or NaN for a day whose offset changes (then per quarter hour). */
   private readonly dayOffsets = new Map<number, number>();
   private readonly quarterOffsets = new Map<number, number>();
+  private readonly dayStarts = new Map<number, number>();
   /** The IANA zone in use, or null when unknown or not recognised (then local time = UTC). */
   readonly timezone: string | null;
 
@@ -68,6 +69,18 @@ export class DeviceClock {
     return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) / 1000 - at;
   }
 
+  /** The offset at 00:00 UTC of a day: the end of one day is the start of the next, so consecutive days
+   *  (a dump's times) ask Intl once per day rather than twice. */
+  private atDayStart(day: number): number {
+    let off = this.dayStarts.get(day);
+    if (off === undefined) {
+      off = this.compute(day * DAY);
+      if (this.dayStarts.size > MAX_CACHED) this.dayStarts.clear();
+      this.dayStarts.set(day, off);
+    }
+    return off;
+  }
+
   /** Seconds to add to a UTC instant to get the zone's wall-clock time at that instant. Zones change their
    *  offset at most once a day, so a day with equal offsets at both ends has that offset throughout. */
   offsetAt(unixSeconds: number): number {
@@ -75,8 +88,8 @@ export class DeviceClock {
     const day = Math.floor(unixSeconds / DAY);
     let off = this.dayOffsets.get(day);
     if (off === undefined) {
-      const start = this.compute(day * DAY);
-      off = start === this.compute((day + 1) * DAY) ? start : NaN;
+      const start = this.atDayStart(day);
+      off = start === this.atDayStart(day + 1) ? start : NaN;
       if (this.dayOffsets.size > MAX_CACHED) this.dayOffsets.clear();
       this.dayOffsets.set(day, off);
     }

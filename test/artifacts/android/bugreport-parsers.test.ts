@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AccessibilityParser } from "../../../src/core/artifacts/android/parsers/accessibility.js";
 import { parseAdbState } from "../../../src/core/artifacts/android/parsers/adb.js";
 import { AppopsParser } from "../../../src/core/artifacts/android/parsers/appops.js";
-import { BatteryDailyParser, BatteryHistoryParser, classifyDailyUpdates } from "../../../src/core/artifacts/android/parsers/battery.js";
+import { BatteryDailyParser, BatteryHistoryParser, classifyDailyUpdates, type BatteryDailyUpdate } from "../../../src/core/artifacts/android/parsers/battery.js";
 import { DbinfoParser } from "../../../src/core/artifacts/android/parsers/dbinfo.js";
 import { GetpropParser } from "../../../src/core/artifacts/android/parsers/getprop.js";
 import { dumpsysSection, linesOf, parseText, textLines } from "../../../src/core/artifacts/android/parsers/lines.js";
@@ -83,6 +83,46 @@ describe("dumpsys parsers on real dumpsys output", () => {
       ["com.spy.app", "uninstall", undefined],
       ["com.example.app", "update", undefined],
     ]);
+  });
+
+  it("batterystats: marks what MVT's walk in (period, package) order marks, same-period repeats in read order", () => {
+    // MVT: sort by (period start, period end, package) — stable — then walk, remembering each package's version.
+    const reference = (records: BatteryDailyUpdate[]) => {
+      const versions = new Map<string, number>();
+      const marks = new Map<BatteryDailyUpdate, [string, number | undefined]>();
+      const key = (r: BatteryDailyUpdate) => [r.period_start, r.period_end, r.package_name];
+      const sorted = [...records].sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+        return 0;
+      });
+      for (const r of sorted) {
+        const v = r.version_code as number;
+        if (v === 0) {
+          marks.set(r, ["uninstall", undefined]);
+          versions.delete(r.package_name);
+          continue;
+        }
+        const prev = versions.get(r.package_name);
+        marks.set(r, prev !== undefined && v < prev ? ["downgrade", prev] : ["update", undefined]);
+        versions.set(r.package_name, v);
+      }
+      return records.map((r) => marks.get(r));
+    };
+    let seed = 11;
+    const rnd = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+    const lines: string[] = [];
+    for (let day = 0; day < 40; day++) {
+      const d = 1 + rnd(28);
+      lines.push(`  Daily from 2024-02-${String(d).padStart(2, "0")}-00-00-00 to 2024-02-${String(d + 1).padStart(2, "0")}-00-00-00:`);
+      for (let k = rnd(12); k > 0; k--) lines.push(`      Update app.n${rnd(5)} vers=${rnd(4) === 0 ? 0 : 1 + rnd(6)}`);
+    }
+    const daily = parseText(lines.join("\n"), new BatteryDailyParser());
+    expect(daily.length).toBeGreaterThan(100);
+    const want = reference(daily);
+    classifyDailyUpdates(daily);
+    expect(daily.map((r) => [r.action, r.previous_version_code])).toEqual(want);
+    expect(want.filter((m) => m![0] === "downgrade").length).toBeGreaterThan(10);
   });
 
   it("dbinfo, packages, platform_compat and getprop", () => {

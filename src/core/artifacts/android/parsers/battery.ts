@@ -74,8 +74,10 @@ export class BatteryDailyParser extends LineParser<BatteryDailyUpdate> {
  *  records in time order as MVT does. */
 export function classifyDailyUpdates(records: BatteryDailyUpdate[]): void {
   const versions = new Map<string, number>();
-  // MVT sorts by (period start, period end, package). Records come grouped by period: sort the few periods,
-  // then each period's packages (stable sorts, like Python's).
+  // MVT walks the records sorted by (period start, period end, package), a stable sort. What a record is
+  // marked depends only on the records of its own package before it: its earlier periods, then its earlier
+  // lines of the same period, which is the order the periods sorted and each period's lines as read give
+  // (sorting a period's packages by name would not change it).
   const periods = new Map<string, BatteryDailyUpdate[]>();
   let lastKey = "";
   let last: BatteryDailyUpdate[] | undefined;
@@ -89,22 +91,21 @@ export function classifyDailyUpdates(records: BatteryDailyUpdate[]): void {
     if (last) last.push(r);
     else periods.set(lastKey, (last = [r]));
   }
-  const byName = (a: BatteryDailyUpdate, b: BatteryDailyUpdate) => (a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0);
-  const ordered: BatteryDailyUpdate[] = [];
-  for (const key of [...periods.keys()].sort()) ordered.push(...periods.get(key)!.sort(byName));
-  for (const r of ordered) {
-    if (r.version_code === 0) {
-      r.action = "uninstall";
-      versions.delete(r.package_name);
-      continue;
+  for (const key of [...periods.keys()].sort()) {
+    for (const r of periods.get(key)!) {
+      if (r.version_code === 0) {
+        r.action = "uninstall";
+        versions.delete(r.package_name);
+        continue;
+      }
+      if (typeof r.version_code !== "number") continue;
+      const prev = versions.get(r.package_name);
+      if (prev !== undefined && r.version_code < prev) {
+        r.action = "downgrade";
+        r.previous_version_code = prev;
+      }
+      versions.set(r.package_name, r.version_code);
     }
-    if (typeof r.version_code !== "number") continue;
-    const prev = versions.get(r.package_name);
-    if (prev !== undefined && r.version_code < prev) {
-      r.action = "downgrade";
-      r.previous_version_code = prev;
-    }
-    versions.set(r.package_name, r.version_code);
   }
 }
 

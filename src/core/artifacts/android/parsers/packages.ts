@@ -37,6 +37,12 @@ function grantOf(rest: string | undefined): boolean | null {
   return rest.includes("granted=true");
 }
 
+/** The value of a "key=value" line: up to the next '=' (a following "key2=" on the same line), trimmed. */
+function valueAfter(t: string, eq: number): string {
+  const next = t.indexOf("=", eq + 1);
+  return (next < 0 ? t.slice(eq + 1) : t.slice(eq + 1, next)).trim();
+}
+
 /** Details of one package block (the lines after its "  Package [name] (…):" line). */
 export function packageDetails(name: string, lines: string[]): DumpsysPackage {
   const d: DumpsysPackage = {
@@ -74,28 +80,27 @@ export function packageDetails(name: string, lines: string[]): DumpsysPackage {
     }
     const eq = t.indexOf("=");
     const key = eq > 0 ? t.slice(0, eq) : "";
-    const value = () => t.slice(eq + 1).split("=", 1)[0].trim();
     switch (key) {
       case "userId":
-        d.uid = value();
+        d.uid = valueAfter(t, eq);
         continue;
       case "versionName":
-        d.version_name = value();
+        d.version_name = valueAfter(t, eq);
         continue;
       case "versionCode":
         d.version_code = t.slice(eq + 1).trim();
         continue;
       case "timeStamp":
-        d.timestamp = value();
+        d.timestamp = valueAfter(t, eq);
         continue;
       case "firstInstallTime":
-        d.first_install_time = value();
+        d.first_install_time = valueAfter(t, eq);
         continue;
       case "lastUpdateTime":
-        d.last_update_time = value();
+        d.last_update_time = valueAfter(t, eq);
         continue;
       case "installerPackageName":
-        d.installer = value();
+        d.installer = valueAfter(t, eq);
         continue;
       case "pkgFlags":
         d.system = /\[ (?:.* )?SYSTEM(?: |\])/.test(t);
