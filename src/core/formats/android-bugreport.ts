@@ -154,7 +154,7 @@ export class AndroidBugreport implements Acquisition {
           this.problems.push(`system properties: ${errorText(e)} (time zone unknown)`);
         }
       }
-      const clock = new DeviceClock(tz);
+      const clock = DeviceClock.of(tz);
       this.timezone = clock.timezone;
       if (tz && !clock.timezone) this.problems.push(`unknown time zone "${tz}" in persist.sys.timezone: local times not converted to UTC`);
       return clock;

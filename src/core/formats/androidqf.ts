@@ -163,7 +163,7 @@ export class AndroidQF implements Acquisition {
       } catch (e) {
         this.notes.push(`getprop.txt: ${errorText(e)} (time zone unknown, local times shown as UTC)`);
       }
-      const clock = new DeviceClock(tz);
+      const clock = DeviceClock.of(tz);
       this.timezone = clock.timezone;
       if (tz && !clock.timezone) this.notes.push(`unknown time zone "${tz}" in persist.sys.timezone: local times shown as UTC`);
       return clock;

@@ -31,7 +31,21 @@ export function isoFromSeconds(t: number): string | null {
   return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s % 60]}.000000`;
 }
 
+const sharedClocks = new Map<string, DeviceClock>();
+
 export class DeviceClock {
+  /** The clock of a zone, shared by every reader of the same zone: building the Intl formatter costs ~10 ms
+   *  and the per-day offsets are worth keeping across modules. */
+  static of(timezone: string | null | undefined): DeviceClock {
+    const key = timezone ?? "";
+    let clock = sharedClocks.get(key);
+    if (!clock) {
+      if (sharedClocks.size >= 64) sharedClocks.clear();
+      sharedClocks.set(key, (clock = new DeviceClock(timezone)));
+    }
+    return clock;
+  }
+
   private readonly format: Intl.DateTimeFormat | null;
   /** Offset per day, or NaN for a day whose offset changes (then per quarter hour). */
   private readonly dayOffsets = new Map<number, number>();

@@ -9,7 +9,7 @@ const clocks = new Map<string, DeviceClock | null>();
 function zone(tz: string): DeviceClock | null {
   let clock = clocks.get(tz);
   if (clock === undefined) {
-    const c = new DeviceClock(tz);
+    const c = DeviceClock.of(tz);
     clock = c.timezone === null ? null : c;
     clocks.set(tz, clock);
   }

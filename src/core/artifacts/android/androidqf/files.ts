@@ -18,13 +18,6 @@ const COLLECTOR_PATHS = new Set(["/data/local/tmp/collector"]);
 /** The Unix times of a record as read (same order as TIME_FIELDS); a symbol, so never written. */
 const UTC_TIMES = Symbol("utcTimes");
 
-const clocks = new Map<string, DeviceClock>();
-function clockFor(tz: string): DeviceClock {
-  let c = clocks.get(tz);
-  if (!c) clocks.set(tz, (c = new DeviceClock(tz)));
-  return c;
-}
-
 /** "YYYY-MM-DD HH:MM:SS.ffffff" read as UTC → seconds. */
 function isoSeconds(iso: string): number {
   return (
@@ -41,7 +34,7 @@ function utcOf(r: RecordData, i: number, local: string): string {
   if (typeof t === "number") return isoFromSeconds(t) ?? local;
   const tz = r.timezone;
   if (typeof tz !== "string" || !tz) return local;
-  return isoFromSeconds(clockFor(tz).utcFromLocal(isoSeconds(local))) ?? local;
+  return isoFromSeconds(DeviceClock.of(tz).utcFromLocal(isoSeconds(local))) ?? local;
 }
 
 /** The three times of a file are often equal (modified = accessed): format each distinct one once. */
