@@ -118,6 +118,15 @@ export interface BatteryHistoryEvent {
   [k: string]: unknown;
 }
 
+/** Without the double quotes that open and close it. */
+function unquote(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) === 34) a++;
+  while (b > a && s.charCodeAt(b - 1) === 34) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** Battery history lines up to the first blank line. */
 export class BatteryHistoryParser extends LineParser<BatteryHistoryEvent> {
   line(line: string): void {
@@ -143,8 +152,9 @@ export class BatteryHistoryParser extends LineParser<BatteryHistoryEvent> {
       const colon = payload.indexOf(":");
       if (colon < 0) return false;
       uid = payload.slice(0, colon);
-      service = payload.slice(colon + 1).trim().replace(/^"+|"+$/g, "");
-      pkg = service.split("/")[0];
+      service = unquote(payload.slice(colon + 1).trim());
+      const slash = service.indexOf("/");
+      pkg = slash < 0 ? service : service.slice(0, slash);
       return true;
     };
     if (line.indexOf("+job") > 0) {
