@@ -26,7 +26,11 @@ import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
 import { NODE_ZIP_OPTIONS } from "./zip-native.js";
+import { useNodeAsciiDecoding } from "./ascii-text.js";
 import { errorText } from "../core/util/errors.js";
+
+/** Large dumps are mostly ASCII: decode those chunks the fast way. */
+useNodeAsciiDecoding();
 
 /** Reads nothing: stands for a nested archive the collection does not hold (its modules are skipped). */
 class EmptyEvidence implements Evidence {

@@ -11,7 +11,11 @@ import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
 import { fileSha256, nodeSha256 } from "./file-hash.js";
+import { useNodeAsciiDecoding } from "./ascii-text.js";
 import { NODE_ZIP_OPTIONS } from "./zip-native.js";
+
+/** Large dumps are mostly ASCII: decode those chunks the fast way. */
+useNodeAsciiDecoding();
 
 /** Open a bugreport zip or folder read-only; `close` releases the file handle. */
 export async function openBugreport(target: string): Promise<{ bugreport: AndroidBugreport; close(): Promise<void>; info(): Record<string, unknown> }> {

@@ -3,6 +3,8 @@
 // scanner (strings, escapes, nesting) and parsed on its own, so memory stays bounded by the largest element
 // however many elements the file holds.
 
+import { Utf8Stream } from "../util/utf8-stream.js";
+
 export interface JsonStreamOptions {
   /** Largest single element, in UTF-16 code units (default 16 MiB). */
   maxElementChars?: number;
@@ -356,15 +358,15 @@ const DECODE_SLICE = 64 * 1024;
  *  plus one chunk). A file that ends inside an array or an element throws JsonStreamError after yielding
  *  every complete element before it. */
 export async function* jsonBatches(chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions = {}): AsyncIterable<JsonBatch> {
-  const decoder = new TextDecoder("utf-8");
+  const decoder = new Utf8Stream();
   const scanner = new JsonElementScanner(opts);
   for await (const chunk of chunks) {
     for (let at = 0; at < chunk.length; at += DECODE_SLICE) {
-      const batch = scanner.push(decoder.decode(chunk.subarray(at, at + DECODE_SLICE), { stream: true }));
+      const batch = scanner.push(decoder.decode(chunk.subarray(at, at + DECODE_SLICE)));
       if (batch.length) yield batch;
     }
   }
-  const tail = scanner.push(decoder.decode());
+  const tail = scanner.push(decoder.end());
   if (tail.length) yield tail;
   const last = scanner.end();
   if (last.length) yield last;

@@ -3,6 +3,8 @@
 // "------ SYSTEM PROPERTIES" to a "------" line. Streams stop reading as soon as their section ends, and never
 // hold more than one chunk of text plus the current batch.
 
+import { Utf8Stream } from "../../../util/utf8-stream.js";
+
 /** The separator dumpsys prints between services (78 dashes; a line that starts with it ends a section). */
 export const SECTION_DELIMITER = "-".repeat(78);
 
@@ -10,18 +12,18 @@ const DECODE_SLICE = 64 * 1024;
 
 /** Lines of UTF-8 text (invalid bytes replaced), in batches of one input chunk; "\r\n" and "\n" end lines. */
 export async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<string[]> {
-  const decoder = new TextDecoder("utf-8");
+  const decoder = new Utf8Stream();
   let carry = "";
   for await (const chunk of chunks) {
     // 64 KiB at a time: megabyte texts would be large objects, collected only by full GCs.
     for (let at = 0; at < chunk.length; at += DECODE_SLICE) {
-      const text = carry + decoder.decode(chunk.subarray(at, at + DECODE_SLICE), { stream: true });
+      const text = carry + decoder.decode(chunk.subarray(at, at + DECODE_SLICE));
       const lines = text.split("\n");
       carry = lines.pop()!;
       if (lines.length) yield stripCR(lines);
     }
   }
-  const rest = carry + decoder.decode();
+  const rest = carry + decoder.end();
   if (rest) yield stripCR([rest]);
 }
 
