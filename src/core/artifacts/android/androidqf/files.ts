@@ -50,6 +50,9 @@ function localIso(clock: DeviceClock, v: number): string | null {
   return lastLocalOut;
 }
 
+/** MVT's MACB flags by which of modified (4), accessed (2) and changed (1) share a time. */
+const MACB = ["----", "--C-", "-A--", "-AC-", "M---", "M-C-", "MA--", "MAC-"];
+
 export function fileTimeline(r: RecordData): TimelineEvent[] {
   const out: TimelineEvent[] = [];
   const data = r.context ? `${r.path} (${r.context})` : String(r.path);
@@ -60,8 +63,7 @@ export function fileTimeline(r: RecordData): TimelineEvent[] {
     if (typeof ts !== "string" || !ts || ts === prev1 || ts === prev2) continue;
     if (i === 0) prev1 = ts;
     else prev2 = ts;
-    const macb =
-      (ts === r.modified_time ? "M" : "-") + (ts === r.access_time ? "A" : "-") + (ts === r.changed_time ? "C" : "-") + "-";
+    const macb = MACB[(ts === r.modified_time ? 4 : 0) | (ts === r.access_time ? 2 : 0) | (ts === r.changed_time ? 1 : 0)];
     out.push({ timestamp: utcOf(r, i, ts), module: "AQFFiles", event: macb, data });
   }
   return out;
@@ -117,11 +119,14 @@ export const aqfFiles = artifact({
       if (skipped) ctx.warn(`${file.path}: ${skipped} entries are not file objects and were skipped`);
     }
   },
-  *observables(r): Iterable<Observable> {
-    if (typeof r.path === "string" && r.path) yield { type: "file_path", value: r.path };
-    if (typeof r.sha256 === "string" && r.sha256) yield { type: "sha256", value: r.sha256 };
-    if (typeof r.sha1 === "string" && r.sha1) yield { type: "sha1", value: r.sha1 };
-    if (typeof r.md5 === "string" && r.md5) yield { type: "md5", value: r.md5 };
+  // An array, not a generator: a million files each pay for the iteration.
+  observables(r): Observable[] {
+    const out: Observable[] = [];
+    if (typeof r.path === "string" && r.path) out.push({ type: "file_path", value: r.path });
+    if (typeof r.sha256 === "string" && r.sha256) out.push({ type: "sha256", value: r.sha256 });
+    if (typeof r.sha1 === "string" && r.sha1) out.push({ type: "sha1", value: r.sha1 });
+    if (typeof r.md5 === "string" && r.md5) out.push({ type: "md5", value: r.md5 });
+    return out;
   },
   timeline: fileTimeline,
   analyzer: () => ({ onRecord: checkFile }),
