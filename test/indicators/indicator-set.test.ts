@@ -176,6 +176,14 @@ describe("IndicatorSet: files", () => {
     expect(m(files, "file_path", "/private/var/mobile/Library/Preferences/com.apple.photolibraryd.plist")[0]?.how).toBe("exact");
     expect(m(files, "file_path", "Library/Preferences/com.apple.photolibraryd.plist")[0]?.how).toBe("exact");
     expect(m(files, "file_path", "/x/MyLibrary/Preferences/com.apple.photolibraryd.plist")).toEqual([]);
+    expect(m(files, "file_path", "/a/Library/Preferences/com.apple.photolibraryd.plist/inner")[0]?.how).toBe("path-prefix");
+    // An absolute and a relative indicator naming the same folder both match, deepest ancestor first.
+    const both = setOf(ind("file_paths", "/var/db/stage"), ind("file_paths", "db/stage"), ind("file_paths", "/var"));
+    expect(m(both, "file_path", "/var/db/stage/bin").map((x) => [x.indicator.value, x.how])).toEqual([
+      ["/var/db/stage", "path-prefix"],
+      ["db/stage", "path-prefix"],
+    ]);
+    expect(m(both, "file_path", "/var/db/other")[0]?.indicator.value).toBe("/var");
   });
 
   it("matches an observed path by its file name", () => {

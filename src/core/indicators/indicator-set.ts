@@ -37,7 +37,8 @@ export function normaliseHash(value: string): string {
 
 /** Paths: single slashes, no trailing slash, no leading "./". Case is kept. */
 export function normalisePath(value: string): string {
-  let p = value.trim().replace(/\/{2,}/g, "/");
+  let p = value.trim();
+  if (p.includes("//")) p = p.replace(/\/{2,}/g, "/");
   if (p.startsWith("./")) p = p.slice(2);
   if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
   return p;
@@ -94,6 +95,10 @@ export class IndicatorSet implements Matcher {
   private readonly absolutePaths: Index = new Map();
   /** Relative file path indicators, matched against any component-aligned part of a path. */
   private readonly relativePaths: Index = new Map();
+  /** Last components of the path indicators: a path's ancestor is looked up only when its own last component
+   *  is one of them (one short slice and a Set lookup per component instead of a prefix slice per level). */
+  private readonly absoluteLast = new Set<string>();
+  private readonly relativeLast = new Set<string>();
   private readonly all: Indicator[] = [];
   /** Collection name → source file → summary; `summaryOrder` keeps the load order. */
   private readonly summaries = new Map<string, Map<string, CollectionSummary>>();
@@ -215,7 +220,9 @@ export class IndicatorSet implements Matcher {
     // A file name that is really a path (test feeds have '/var/foobar/txt') is matched as a path too.
     if (ind.kind === "file_paths" || (ind.kind === "file_names" && key.includes("/"))) {
       const path = normalisePath(key);
-      push(path.startsWith("/") ? this.absolutePaths : this.relativePaths, path, ind);
+      const absolute = path.startsWith("/");
+      push(absolute ? this.absolutePaths : this.relativePaths, path, ind);
+      (absolute ? this.absoluteLast : this.relativeLast).add(path.slice(path.lastIndexOf("/") + 1));
     }
   }
 
@@ -353,12 +360,16 @@ export class IndicatorSet implements Matcher {
 
   /** Indicators equal to the path or to one of its ancestor folders, by whole components; deepest first. */
   private matchPathComponents(path: string): { indicator: Indicator; exact: boolean }[] {
+    if (!this.absoluteLast.size && !this.relativeLast.size) return [];
     const ends = componentEnds(path);
     for (let e = ends.length - 1; e >= 0; e--) {
-      const prefix = path.slice(0, ends[e]);
+      const end = ends[e];
+      const last = path.slice(path.lastIndexOf("/", end - 1) + 1, end);
+      const abs = this.absoluteLast.has(last) ? this.absolutePaths.get(path.slice(0, end)) : undefined;
+      const rel = this.relativeLast.has(last) ? this.relativeHits(path, end) : NO_INDICATORS;
+      if (!abs?.length && !rel.length) continue;
       const exact = e === ends.length - 1;
-      const hits = [...(this.absolutePaths.get(prefix) ?? []), ...this.relativeHits(path, ends[e])];
-      if (hits.length) return hits.map((indicator) => ({ indicator, exact }));
+      return [...(abs ?? []), ...rel].map((indicator) => ({ indicator, exact }));
     }
     return [];
   }
@@ -392,6 +403,8 @@ export class IndicatorSet implements Matcher {
     return this.lookup(rule.kind, rule.key(obs.value)).map((i) => made(i, obs, "exact", rule.message(obs.value, i)));
   }
 }
+
+const NO_INDICATORS: Indicator[] = [];
 
 /** End offsets of each component of a path: "/a/b/c" → [2, 4, 6] ("/a", "/a/b", "/a/b/c"). */
 function componentEnds(path: string): number[] {
