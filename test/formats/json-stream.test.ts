@@ -41,6 +41,23 @@ describe("jsonElements", () => {
     expect(await all(`{"a":1}\n${long}`, 100, { maxElementChars: 4000 })).toEqual([{ a: 1 }, { a: "z".repeat(3000) }]);
   });
 
+  it("cuts array objects right when braces, commas and brackets hide in strings or nested objects", async () => {
+    const values = [
+      { a: "},", b: 1 },
+      { b: { c: 1 }, d: 2 },
+      { e: "}]", f: [{ g: "}" }] },
+      { deep: { x: { y: { z: { w: 1 } } } }, after: "}, {" },
+      { big: 12345678901234567890n, s: "x}" },
+      {},
+    ];
+    const text = "[" + values.map((v) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `BIG${x}` : x)).replace(/"BIG(\d+)"/, "$1")).join(",") + "]";
+    for (let size = 1; size <= 40; size++) expect(await all(text, size), `chunks of ${size}`).toEqual(values);
+    expect(await all(text.replace(/},{/g, "} ,\n {"), 1 << 16)).toEqual(values);
+    const bad: number[] = [];
+    expect(await all('[{"a":1},{"b":"}",},{"c":3}]', 1 << 16, { onBadElement: (i: number) => bad.push(i) })).toEqual([{ a: 1 }, { c: 3 }]);
+    expect(bad).toEqual([1]);
+  });
+
   it("reads arrays of scalars (root_binaries.json, mounts.json)", async () => {
     expect(await all('[\n  "/system/bin/su",\n  "/a,b]c"\n]')).toEqual(["/system/bin/su", "/a,b]c"]);
     expect(await all("[1, 2.5, true, null, -3]", 2)).toEqual([1, 2.5, true, null, -3]);

@@ -101,11 +101,19 @@ export function parseKeepingBigIntegers(text: string): unknown {
   return JSON.parse(out + text.slice(last), (_k, v) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
 }
 
+/** Stands in JsonBatch for the text of an element already parsed (never a JSON text: JSON has no NUL). */
+const PARSED = "\u0000parsed";
+
+/** Closing braces tried as the end of an object element before walking it character by character. */
+const FAST_OBJECT_TRIES = 3;
+
 /** Elements cut from one piece of input, parsed one at a time as they are iterated (so only the element
  *  in use is a live object, not the whole batch). */
 export class JsonBatch implements Iterable<unknown> {
+  /** Element texts to parse when iterated, or the element itself when the scanner has parsed it (PARSED). */
   private readonly texts: string[] = [];
   private readonly bigs: boolean[] = [];
+  private readonly values: unknown[] = [];
   constructor(
     private readonly first: number,
     private readonly opts: JsonStreamOptions,
@@ -115,6 +123,15 @@ export class JsonBatch implements Iterable<unknown> {
   add(text: string, mayBeBig: boolean): number {
     this.texts.push(text);
     this.bigs.push(mayBeBig);
+    this.values.push(undefined);
+    return this.first + this.texts.length;
+  }
+
+  /** Add an element the scanner has already parsed; returns the index the next element will have. */
+  addParsed(value: unknown): number {
+    this.texts.push(PARSED);
+    this.bigs.push(false);
+    this.values.push(value);
     return this.first + this.texts.length;
   }
 
@@ -123,9 +140,15 @@ export class JsonBatch implements Iterable<unknown> {
   }
 
   *[Symbol.iterator](): Iterator<unknown> {
-    const { texts, bigs } = this;
+    const { texts, bigs, values } = this;
     for (let k = 0; k < texts.length; k++) {
       let value: unknown;
+      if (texts[k] === PARSED) {
+        value = values[k];
+        values[k] = undefined;
+        yield value;
+        continue;
+      }
       try {
         value = bigs[k] ? parseKeepingBigIntegers(texts[k]) : JSON.parse(texts[k]);
       } catch (e) {
@@ -182,6 +205,36 @@ export class JsonElementScanner {
     }
     this.buf += text;
     return this.scan(false);
+  }
+
+  /** An array's object element starting at buf[i], cut and parsed without walking it: the text up to a '}'
+   *  followed by ',' or ']' is parsed, and if it parses it is the element (a JSON value is self-delimiting: no
+   *  shorter or longer text from the same '{' is one). Objects with nested ones or '}' in strings may need a
+   *  later '}'; after a few tries, or when the end is not in this text yet, the caller walks the element.
+   *  Returns the index after the element, or -1. */
+  private fastObject(buf: string, i: number, out: JsonBatch): number {
+    let close = buf.indexOf("}", i + 1);
+    for (let tries = 0; close >= 0 && tries < FAST_OBJECT_TRIES; tries++) {
+      let k = close + 1;
+      while (k < buf.length && isSpace(buf.charCodeAt(k))) k++;
+      if (k === buf.length || close + 1 - i > this.maxChars) return -1;
+      const next = buf.charCodeAt(k);
+      if (next === COMMA || next === CLOSE_BRACKET) {
+        const text = buf.slice(i, close + 1);
+        let value: unknown = PARSED;
+        try {
+          value = hasLongDigitRun(text) ? parseKeepingBigIntegers(text) : JSON.parse(text);
+        } catch {
+          // not the end of this element (or not valid JSON: the walk will tell)
+        }
+        if (value !== PARSED) {
+          this.index = out.addParsed(value);
+          return close + 1;
+        }
+      }
+      close = buf.indexOf("}", close + 1);
+    }
+    return -1;
   }
 
   /** The NDJSON line text[from, stop) as an element, unless blank (trailing blanks dropped). */
@@ -255,6 +308,13 @@ export class JsonElementScanner {
           this.closed = true;
           i++;
           continue;
+        }
+        if (c === OPEN_BRACE) {
+          const end = this.fastObject(buf, i, out);
+          if (end > 0) {
+            i = end;
+            continue;
+          }
         }
         this.start = i;
         this.container = c === OPEN_BRACE || c === OPEN_BRACKET;
