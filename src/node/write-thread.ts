@@ -12,6 +12,10 @@ const SLOTS = 16;
 // Control words: slots queued so far, slots written so far.
 const QUEUED = 0;
 const WRITTEN = 1;
+/** Every wait re-checks the counters at least this often, so a lost wake-up would cost a pause, not a hang.
+ *  (A profiled run once hung with both threads waiting; profiling worker threads with --cpu-prof is known to
+ *  hang Node, nodejs/node#56947, and plain runs never have.) */
+const WAIT_MS = 250;
 
 /** The writer thread's loop (plain CommonJS: it runs from a string, whatever bundler built the caller). */
 const THREAD_SOURCE = `
@@ -23,7 +27,7 @@ let written = 0;
 for (;;) {
   const queued = Atomics.load(ctrl, ${QUEUED});
   if (queued === written) {
-    Atomics.wait(ctrl, ${QUEUED}, queued);
+    Atomics.wait(ctrl, ${QUEUED}, queued, ${WAIT_MS});
     continue;
   }
   const slot = queue[written % queue.length];
@@ -75,7 +79,7 @@ class WriteThread {
   acquire(): { slot: number; buf: Buffer } {
     this.reclaim();
     while (!this.free.length) {
-      Atomics.wait(this.ctrl, WRITTEN, this.reclaimed);
+      Atomics.wait(this.ctrl, WRITTEN, this.reclaimed, WAIT_MS);
       this.reclaim();
     }
     const slot = this.free.pop()!;
@@ -100,7 +104,7 @@ class WriteThread {
 
   /** Wait until everything queued is on disk (in the kernel's hands). */
   drain(): void {
-    while (Atomics.load(this.ctrl, WRITTEN) < this.queued) Atomics.wait(this.ctrl, WRITTEN, Atomics.load(this.ctrl, WRITTEN));
+    while (Atomics.load(this.ctrl, WRITTEN) < this.queued) Atomics.wait(this.ctrl, WRITTEN, Atomics.load(this.ctrl, WRITTEN), WAIT_MS);
     this.reclaim();
   }
 
