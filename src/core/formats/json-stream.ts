@@ -101,17 +101,24 @@ export function parseKeepingBigIntegers(text: string): unknown {
   return JSON.parse(out + text.slice(last), (_k, v) => (typeof v === "string" && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v));
 }
 
-/** Stands in JsonBatch for the text of an element already parsed (never a JSON text: JSON has no NUL). */
-const PARSED = "\u0000parsed";
-
 /** Closing braces tried as the end of an object element before walking it character by character. */
 const FAST_OBJECT_TRIES = 3;
+
+const NOT_JSON: unique symbol = Symbol("not JSON");
+
+function parsedOrNotJson(text: string): unknown {
+  try {
+    return hasLongDigitRun(text) ? parseKeepingBigIntegers(text) : JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
 
 /** Elements cut from one piece of input, parsed one at a time as they are iterated (so only the element
  *  in use is a live object, not the whole batch). */
 export class JsonBatch implements Iterable<unknown> {
-  /** Element texts to parse when iterated, or the element itself when the scanner has parsed it (PARSED). */
-  private readonly texts: string[] = [];
+  /** Element texts to parse when iterated; null where the scanner has parsed the element (in `values`). */
+  private readonly texts: (string | null)[] = [];
   private readonly bigs: boolean[] = [];
   private readonly values: unknown[] = [];
   constructor(
@@ -129,7 +136,7 @@ export class JsonBatch implements Iterable<unknown> {
 
   /** Add an element the scanner has already parsed; returns the index the next element will have. */
   addParsed(value: unknown): number {
-    this.texts.push(PARSED);
+    this.texts.push(null);
     this.bigs.push(false);
     this.values.push(value);
     return this.first + this.texts.length;
@@ -143,14 +150,15 @@ export class JsonBatch implements Iterable<unknown> {
     const { texts, bigs, values } = this;
     for (let k = 0; k < texts.length; k++) {
       let value: unknown;
-      if (texts[k] === PARSED) {
+      const text = texts[k];
+      if (text === null) {
         value = values[k];
         values[k] = undefined;
         yield value;
         continue;
       }
       try {
-        value = bigs[k] ? parseKeepingBigIntegers(texts[k]) : JSON.parse(texts[k]);
+        value = bigs[k] ? parseKeepingBigIntegers(text) : JSON.parse(text);
       } catch (e) {
         if (!this.opts.onBadElement) throw new JsonStreamError(`element ${this.first + k}: ${(e as Error).message}`);
         this.opts.onBadElement(this.first + k, (e as Error).message);
@@ -220,14 +228,9 @@ export class JsonElementScanner {
       if (k === buf.length || close + 1 - i > this.maxChars) return -1;
       const next = buf.charCodeAt(k);
       if (next === COMMA || next === CLOSE_BRACKET) {
-        const text = buf.slice(i, close + 1);
-        let value: unknown = PARSED;
-        try {
-          value = hasLongDigitRun(text) ? parseKeepingBigIntegers(text) : JSON.parse(text);
-        } catch {
-          // not the end of this element (or not valid JSON: the walk will tell)
-        }
-        if (value !== PARSED) {
+        // Not JSON: not the end of this element (or not valid JSON at all: the walk will tell).
+        const value = parsedOrNotJson(buf.slice(i, close + 1));
+        if (value !== NOT_JSON) {
           this.index = out.addParsed(value);
           return close + 1;
         }
