@@ -94,8 +94,8 @@ export class TimelineSorter {
   private tmp: string | null = null;
   count = 0;
   constructor(
-    private chunkLines = 1_000_000,
-    private chunkBytes = 8 << 20,
+    private chunkLines = 2_000_000,
+    private chunkBytes = 32 << 20,
   ) {}
 
   add(line: string): void {
