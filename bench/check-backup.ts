@@ -5,7 +5,9 @@
 //
 // For each scale (rows of the big tables; the Manifest gets rows*0.3 entries, capped at 300,000) a backup is
 // generated once under bench/out/<scale>-<seed>/ (git-ignored, reused by later runs), then scanned in a child
-// process so that the peak RSS measured is that of one scan alone. Env: BENCH_SCALES, BENCH_SEED (default 1).
+// process so that the peak RSS measured is that of one scan alone: once writing the full output folder, once
+// printing the summary only (as `check-backup` without -o). Env: BENCH_SCALES, BENCH_SEED (default 1),
+// BENCH_OUTPUT (1: output-folder runs only, 0: summary-only runs only).
 
 import { reportResult, runBenchChild } from "./child.js";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -38,17 +40,17 @@ interface GenInfo {
 const thisFile = fileURLToPath(import.meta.url);
 
 /** Child mode: scan one backup and print a JSON line with the measurements. */
-async function child(dir: string): Promise<void> {
+async function child(dir: string, withOutput: boolean): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  // End to end: the full MVT-style output folder is written (and removed afterwards).
-  const output = mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-out-"));
+  // End to end: with the full MVT-style output folder written (and removed afterwards), or the summary only.
+  const output = withOutput ? mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-out-")) : undefined;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const r = await runCheckBackup({ target: dir, output, quiet: true });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  rmSync(output, { recursive: true, force: true });
+  if (output) rmSync(output, { recursive: true, force: true });
   const out: RunResult = {
     records: r.summary.records,
     wallMs,
@@ -82,9 +84,10 @@ async function ensureBackup(root: string, scale: number, seed: number): Promise<
   return { dir, gen, reused: false };
 }
 
-function runChild(dir: string): RunResult {
+function runChild(dir: string, withOutput: boolean): RunResult {
   // The heap limit `spyscope check-backup` runs with (src/cli/heap-limit.ts), so the peak measured is the CLI's.
-  return runBenchChild<RunResult>(thisFile, ["--run", dir], [`--max-old-space-size=${SCAN_HEAP_LIMIT_MB}`]);
+  const args = ["--run", dir, ...(withOutput ? [] : ["--no-output"])];
+  return runBenchChild<RunResult>(thisFile, args, [`--max-old-space-size=${SCAN_HEAP_LIMIT_MB}`]);
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   if (runAt >= 0) {
     const dir = args[runAt + 1];
     if (!dir) throw new Error("--run needs a backup folder");
-    await child(dir);
+    await child(dir, !args.includes("--no-output"));
     return;
   }
   const root = projectRoot(path.dirname(thisFile));
@@ -110,31 +113,38 @@ async function main(): Promise<void> {
     .filter((n) => Number.isFinite(n) && n > 0);
   if (!scales.length) throw new Error("BENCH_SCALES lists no positive numbers");
 
+  // BENCH_OUTPUT=1: only with the output folder; 0: only the summary; default both.
+  const modes = process.env.BENCH_OUTPUT === "1" ? [true] : process.env.BENCH_OUTPUT === "0" ? [false] : [true, false];
   const rows: string[][] = [];
   for (const scale of scales) {
     const { dir, gen, reused } = await ensureBackup(root, scale, seed);
-    const r = runChild(dir);
-    const secs = r.wallMs / 1000;
-    rows.push([
-      scale.toLocaleString("en-US"),
-      gen.manifestFiles.toLocaleString("en-US"),
-      r.records.toLocaleString("en-US"),
-      secs.toFixed(2),
-      r.cpuS.toFixed(2),
-      Math.round(r.records / Math.max(secs, 1e-9)).toLocaleString("en-US"),
-      r.maxRssMB.toFixed(0),
-      r.indicatorLoadMs.toFixed(0),
-      `${(gen.ms / 1000).toFixed(1)}${reused ? " (reused)" : ""}`,
-      Object.entries(r.counts)
-        .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${k}:${n}`)
-        .join(" ") || "-",
-    ]);
-    process.stderr.write(`scale ${scale}: ${r.records} records in ${secs.toFixed(2)} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB\n`);
+    for (const withOutput of modes) {
+      const r = runChild(dir, withOutput);
+      const secs = r.wallMs / 1000;
+      rows.push([
+        scale.toLocaleString("en-US"),
+        withOutput ? "output folder" : "summary only",
+        gen.manifestFiles.toLocaleString("en-US"),
+        r.records.toLocaleString("en-US"),
+        secs.toFixed(2),
+        r.cpuS.toFixed(2),
+        Math.round(r.records / Math.max(secs, 1e-9)).toLocaleString("en-US"),
+        r.maxRssMB.toFixed(0),
+        r.indicatorLoadMs.toFixed(0),
+        `${(gen.ms / 1000).toFixed(1)}${reused ? " (reused)" : ""}`,
+        Object.entries(r.counts)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${k}:${n}`)
+          .join(" ") || "-",
+      ]);
+      process.stderr.write(
+        `scale ${scale} (${withOutput ? "output folder" : "summary only"}): ${r.records} records in ${secs.toFixed(2)} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB\n`,
+      );
+    }
   }
   console.log(
     table(
-      ["scale", "manifest", "records", "wall (s)", "CPU (s)", "records/s", "peak RSS (MB)", "indicator load (ms)", "generation (s)", "alerts"],
+      ["scale", "run", "manifest", "records", "wall (s)", "CPU (s)", "records/s", "peak RSS (MB)", "indicator load (ms)", "generation (s)", "alerts"],
       rows,
     ),
   );
