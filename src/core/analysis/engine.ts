@@ -2,7 +2,7 @@
 // heuristics and coverage. Writers receive everything through a ResultSink, so nothing is held in memory
 // beyond what a writer chooses to keep.
 
-import type { Acquisition, ArtifactModule, FileRef, FileSpec, ModuleContext } from "../artifacts/module.js";
+import { wholeRecord, type Acquisition, type ArtifactModule, type FileRef, type FileSpec, type ModuleContext } from "../artifacts/module.js";
 import type { SqliteDatabase, SqliteOpener } from "../formats/sqlite.js";
 import { parsePlist } from "../formats/plist.js";
 import type {
@@ -257,6 +257,7 @@ export class RecordProcessor {
   }
 
   private detect(d: Detection) {
+    d.record = wholeRecord(d.record);
     this.detections++;
     this.sink.detection?.(d);
     this.onDetection(d);

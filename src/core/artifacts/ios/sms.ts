@@ -1,6 +1,7 @@
 // Messages (SMS and iMessage) from sms.db: every message with its links; Apple threat notifications.
 
-import { artifact } from "../module.js";
+import { artifact, withWholeRecord } from "../module.js";
+import type { SqlRow } from "../../formats/sqlite.js";
 import type { Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromMac } from "../../util/time.js";
 import { extractUrls } from "../../util/urls.js";
@@ -18,6 +19,21 @@ export const APPLE_THREAT_NOTIFICATIONS = [
   "ALERT: Apple detected a targeted mercenary spyware attack against your iPhone",
 ];
 
+/** A message row as MVT's SMS record (annotated in place: rows are fresh objects of 80+ columns). */
+function messageRecord(row: SqlRow): RecordData {
+  const m = row as RecordData;
+  for (const k of BINARY_COLUMNS) {
+    const v = row[k];
+    if (v instanceof Uint8Array && v.length) m[k] = bytesToBase64(v);
+  }
+  m.isodate = isoFromMac(row.date as number | bigint | null);
+  m.isodate_read = isoFromMac(row.date_read as number | bigint | null);
+  m.direction = row.is_from_me === 1 ? "sent" : "received";
+  if (!m.text) m.text = "";
+  m.links = extractUrls(m.text);
+  return m;
+}
+
 export const sms = artifact({
   id: "sms",
   platform: "ios",
@@ -26,21 +42,18 @@ export const sms = artifact({
   sources: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
   async *records(ctx) {
     for await (const { db } of ctx.databases()) {
-      // Without an output folder only what the checks and the timeline use is read (sms.db has 80+ columns).
-      const columns = ctx.fullRecords === false ? LEAN_COLUMNS.map((c) => `message.${c}`).join(", ") : "message.*";
-      const rows = db.iterate(`SELECT ${columns}, handle.id AS "phone_number" FROM message, handle WHERE handle.rowid = message.handle_id`);
-      for (const row of rows) {
-        // Rows are fresh objects: annotate in place rather than copying 80+ columns.
-        const m = row as RecordData;
-        for (const k of BINARY_COLUMNS) {
-          const v = row[k];
-          if (v instanceof Uint8Array && v.length) m[k] = bytesToBase64(v);
-        }
-        m.isodate = isoFromMac(row.date as number | bigint | null);
-        m.isodate_read = isoFromMac(row.date_read as number | bigint | null);
-        m.direction = row.is_from_me === 1 ? "sent" : "received";
-        if (!m.text) m.text = "";
-        m.links = extractUrls(m.text);
+      const query = (columns: string, where = "") =>
+        `SELECT ${columns}, handle.id AS "phone_number" FROM message, handle WHERE handle.rowid = message.handle_id${where}`;
+      // Without an output folder only what the checks and the timeline use is read (sms.db has 80+ columns);
+      // a detection still gets the whole message, read again by its ROWID.
+      const lean = ctx.fullRecords === false;
+      const whole = (rowid: unknown) => {
+        const [row] = db.all(query("message.*", " AND message.ROWID = ?"), [rowid as number]);
+        return row ? messageRecord(row) : undefined;
+      };
+      for (const row of db.iterate(query(lean ? LEAN_COLUMNS.map((c) => `message.${c}`).join(", ") : "message.*"))) {
+        const m = messageRecord(row);
+        if (lean) withWholeRecord(m, () => whole(row.ROWID));
         yield m;
       }
     }
