@@ -5,6 +5,7 @@ export default defineConfig({
     "core/index": "src/core/index.ts",
     "node/index": "src/node/index.ts",
     "cli/main": "src/cli/main.ts",
+    "node/scan-worker": "src/node/scan-worker.ts",
     "bench/check-backup": "bench/check-backup.ts",
     "bench/indicators": "bench/indicators.ts",
     "bench/check-fs": "bench/check-fs.ts",

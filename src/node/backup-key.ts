@@ -20,6 +20,8 @@ export interface BackupKeyInput {
   env?: Record<string, string | undefined>;
   /** Ask for the password; default: a hidden prompt when stdin and stderr are terminals, else none. */
   prompt?: (() => Promise<string>) | null;
+  /** The derived key itself, in memory (a worker thread reopening a backup the main thread unlocked). */
+  derivedKey?: Uint8Array;
 }
 
 export type KeySource = "key-file" | "password" | "environment" | "prompt";
@@ -36,7 +38,8 @@ export class BackupKeySource {
   ) {}
 
   readonly unlock: BackupUnlock = async (keybag, crypto) => {
-    const { keyFile } = this.input;
+    const { keyFile, derivedKey } = this.input;
+    if (derivedKey) return derivedKey;
     if (keyFile && existsSync(keyFile)) {
       const text = readFileSync(keyFile, "utf8");
       this.source = "key-file";

@@ -25,6 +25,11 @@ export function iosBackupCheck(key: BackupKeyInput = {}): CheckSpec {
       }
       return { acquisition: backup, close: () => backup.close(), problem: backup.manifestProblem, info: () => keys.info(backup) };
     },
+    // A worker thread reopens the backup with the key this open derived (never the password).
+    parallel: {
+      args: (opened) => ({ derivedKey: (opened.acquisition as IosBackup).encryption?.derivedKey ?? null }),
+      spec: "check-backup",
+    },
   };
 }
 

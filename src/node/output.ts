@@ -83,6 +83,12 @@ export class JsonArrayWriter {
   }
 }
 
+/** Sorted timeline chunk files handed from one sorter to another. */
+export interface SortedChunks {
+  dir: string | null;
+  files: string[];
+}
+
 /** External merge sort of CSV lines that start with their quoted UTC timestamp, in plain string order (by
  *  time, ties by the rest of the line). Lines are kept UTF-8 encoded in one buffer per run (no string per line
  *  for the garbage collector to trace), ordered by their `"YYYY-MM-DD HH:MM:SS.ffffff"` prefix read as three
@@ -92,10 +98,12 @@ export class TimelineSorter {
   private run = new LineRun();
   private chunks: string[] = [];
   private tmp: string | null = null;
+  /** Folders of chunks adopted from other sorters, removed after the merge. */
+  private adopted: string[] = [];
   count = 0;
   constructor(
     private chunkLines = 2_000_000,
-    private chunkBytes = 32 << 20,
+    private chunkBytes = 16 << 20,
   ) {}
 
   add(line: string): void {
@@ -124,6 +132,22 @@ export class TimelineSorter {
     this.run.clear();
   }
 
+  /** Spill what is buffered and give up the sorted chunk files (and their folder) to another sorter. */
+  handOver(): SortedChunks {
+    if (this.run.lines) this.spill();
+    const h = { dir: this.tmp, files: this.chunks };
+    this.tmp = null;
+    this.chunks = [];
+    this.count = 0;
+    return h;
+  }
+
+  /** Merge another sorter's chunks (from handOver, e.g. in a worker thread) into this one's output. */
+  adopt(h: SortedChunks): void {
+    this.chunks.push(...h.files);
+    if (h.dir) this.adopted.push(h.dir);
+  }
+
   /** Write header + sorted lines to `file`. */
   async writeTo(file: string, header: string): Promise<void> {
     const out = new FileWriter(file);
@@ -137,8 +161,9 @@ export class TimelineSorter {
       mergeChunks(this.chunks, out);
     } finally {
       out.close();
-      if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
+      for (const dir of [this.tmp, ...this.adopted]) if (dir) rmSync(dir, { recursive: true, force: true });
       this.tmp = null;
+      this.adopted = [];
       this.chunks = [];
       this.run = new LineRun();
     }
@@ -566,6 +591,12 @@ export interface OutputFolderOptions {
   records?: boolean;
   /** Write timeline.csv (off for check-iocs re-matching). */
   timeline?: boolean;
+  /** Write each module's urls.json entries to `<urlParts>/<module>.urls` (a scan split across threads); the
+   *  folder that runs finish() joins them in `moduleOrder`. */
+  urlParts?: string;
+  /** Every module of the scan in its canonical order: alerts and urls are written in this order whichever
+   *  thread produced them. */
+  moduleOrder?: string[];
 }
 
 export class OutputFolder implements ResultSink {
@@ -575,6 +606,8 @@ export class OutputFolder implements ResultSink {
   readonly detections: Detection[] = [];
   private timelineSorter = new TimelineSorter();
   private urls: JsonArrayWriter | null = null;
+  private urlPart: FileWriter | null = null;
+  private current = "";
 
   constructor(
     readonly dir: string,
@@ -585,6 +618,7 @@ export class OutputFolder implements ResultSink {
 
   beginModule(m: ArtifactModule<any>): void {
     this.objectRecord = null;
+    this.current = m.id;
   }
 
   record(m: ArtifactModule<any>, r: RecordData): void {
@@ -610,6 +644,13 @@ export class OutputFolder implements ResultSink {
   }
 
   url(u: UrlSighting): void {
+    if (this.opts.urlParts) {
+      // Each entry with the separator JsonArrayWriter puts before all but the first (dropped when joining).
+      this.urlPart ??= new FileWriter(path.join(this.opts.urlParts, `${this.current}.urls`));
+      this.urlPart.write(",\n");
+      this.urlPart.write(recordJson(u));
+      return;
+    }
     this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
     this.urls.push(u);
   }
@@ -617,6 +658,8 @@ export class OutputFolder implements ResultSink {
   endModule(m: ArtifactModule<any>, _c: ModuleCoverage): void {
     this.moduleWriter?.close();
     this.moduleWriter = null;
+    this.urlPart?.close();
+    this.urlPart = null;
     if (this.objectRecord) {
       const w = new FileWriter(path.join(this.dir, `${m.id}.json`));
       w.write(toJson(this.objectRecord) + "\n");
@@ -654,14 +697,80 @@ export class OutputFolder implements ResultSink {
     w.close();
   }
 
+  /** Remove what a module wrote (a failed worker's module, about to run again here). */
+  forgetModule(m: ArtifactModule<any>): void {
+    const files = [path.join(this.dir, `${m.id}.json`), path.join(this.dir, `${m.id}_detected.json`)];
+    if (this.opts.urlParts) files.push(path.join(this.opts.urlParts, `${m.id}.urls`));
+    for (const f of files) rmSync(f, { force: true });
+  }
+
+  /** Detections another thread found (its <module>_detected.json files are already written). */
+  addDetections(list: Detection[]): void {
+    this.detections.push(...list);
+  }
+
+  /** The timeline so far, as sorted chunks for the folder that runs finish() (see adoptTimeline). */
+  handOverTimeline(): SortedChunks {
+    return this.timelineSorter.handOver();
+  }
+
+  adoptTimeline(h: SortedChunks): void {
+    this.timelineSorter.adopt(h);
+  }
+
   /** Write alerts.json, alerts_timeline.csv, timeline.csv; close urls.json. */
   async finish(): Promise<void> {
-    if (this.opts.records !== false) this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
-    this.urls?.close();
+    if (this.opts.urlParts) this.joinUrlParts(this.opts.urlParts);
+    else {
+      if (this.opts.records !== false) this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
+      this.urls?.close();
+    }
+    const order = this.opts.moduleOrder;
+    if (order) {
+      const rank = new Map(order.map((id, i) => [id, i]));
+      // Array sort is stable: a module's detections keep the order they were found in.
+      this.detections.sort((a, b) => (rank.get(a.module) ?? order.length) - (rank.get(b.module) ?? order.length));
+    }
     this.writeJsonArray("alerts.json", this.detections, toMvtAlert);
     const at = new TimelineSorter();
     for (const d of this.detections) at.add(csvRow([d.eventTime ?? "", d.module, d.message.replace(/\r?\n/g, "\\n"), toJson(d.record, 0)]));
     await at.writeTo(path.join(this.dir, "alerts_timeline.csv"), ALERTS_TIMELINE_HEADER);
     if (this.opts.timeline !== false) await this.timelineSorter.writeTo(path.join(this.dir, "timeline.csv"), TIMELINE_HEADER);
+  }
+
+  /** urls.json from the per-module parts, in module order: byte for byte what one JsonArrayWriter writes. */
+  private joinUrlParts(dir: string): void {
+    const w = new FileWriter(path.join(this.dir, "urls.json"));
+    try {
+      w.write("[");
+      let any = false;
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (const id of this.opts.moduleOrder ?? []) {
+        const file = path.join(dir, `${id}.urls`);
+        let fd: number;
+        try {
+          fd = openSync(file, "r");
+        } catch {
+          continue; // the module saw no URL
+        }
+        try {
+          let first = true;
+          for (;;) {
+            const n = readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            // The very first entry of the file has no comma before its newline.
+            const skip = first && !any ? 1 : 0;
+            if (n > skip) w.writeRaw(buf.subarray(skip, n));
+            if (first && n > 0) any = true;
+            first = false;
+          }
+        } finally {
+          closeSync(fd);
+        }
+      }
+      w.write(any ? "\n]\n" : "]\n");
+    } finally {
+      w.close();
+    }
   }
 }

@@ -1,8 +1,10 @@
 // The one scan path every `check-*` command takes: indicators → acquisition → scan() → output folder →
 // info.json → summary. A command only says how to open its acquisition and which modules run on it.
 
-import { realpathSync } from "node:fs";
-import { scan, topLevel, type ScanSummary } from "../core/analysis/engine.js";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { scan, topLevel, type ScanProgress, type ScanSummary } from "../core/analysis/engine.js";
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
 import type { SqliteOpener } from "../core/formats/sqlite.js";
 import { isoNow } from "../core/util/time.js";
@@ -12,6 +14,7 @@ import { NodeSqliteOpener } from "./sqlite.js";
 import type { Progress } from "../cli/progress.js";
 import { VERSION } from "./version.js";
 import { isInside, realPathOf } from "./paths.js";
+import { parallelAllowed, parallelOrder, scanInParallel } from "./parallel-scan.js";
 
 export interface CheckOptions {
   target: string;
@@ -52,6 +55,13 @@ export interface CheckSpec {
   modules: ArtifactModule<any>[];
   /** Open the target read-only. Throw a clear error for input that is not this kind of acquisition. */
   open(target: string, sqlite: SqliteOpener): Promise<OpenedAcquisition>;
+  /** Present when a worker thread can reopen the acquisition and run part of the modules (parallel-scan.ts). */
+  parallel?: {
+    /** Structured-cloneable data the worker's spec needs (e.g. an encrypted backup's derived key). */
+    args(opened: OpenedAcquisition): unknown;
+    /** Name under which the worker finds the spec (worker-specs.ts). */
+    spec: string;
+  };
 }
 
 /** Exit codes, documented in the README. */
@@ -89,20 +99,44 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
   const modules = selectModules(spec.modules, opts.modules);
   const sqlite = new NodeSqliteOpener();
   let opened: OpenedAcquisition | null = null;
+  let scratch: string | null = null;
   try {
     opened = await spec.open(opts.target, sqlite);
-    const out = opts.output ? new OutputFolder(opts.output) : null;
+    const split = spec.parallel && parallelAllowed() ? await parallelOrder(opened.acquisition, modules) : null;
+    // With a split: the worker's temporary files, and each module's urls.json entries as a part file until
+    // finish() joins them in module order.
+    scratch = split ? mkdtempSync(path.join(os.tmpdir(), "spyscope-threads-")) : null;
+    const urlParts = scratch && opts.output ? path.join(scratch, "urls") : null;
+    const workerTmp = scratch ? path.join(scratch, "tmp") : null;
+    for (const dir of [urlParts, workerTmp]) if (dir) mkdirSync(dir);
+    const out = opts.output
+      ? new OutputFolder(opts.output, urlParts ? { urlParts, moduleOrder: modules.map((m) => m.id) } : {})
+      : null;
     const startedAt = isoNow();
     const progress = opts.progress ?? null;
-    const summary = await scan({
+    const scanOpts = {
       acquisition: opened.acquisition,
       acquisitionFor: opened.acquisitionFor?.bind(opened),
-      modules,
       matcher: iocs.set,
       sqlite,
       sink: out ?? {},
-      onProgress: progress ? (p) => progress.update(p) : undefined,
-    });
+      onProgress: progress ? (p: ScanProgress) => progress.update(p) : undefined,
+    };
+    let summary: ScanSummary;
+    let hashes: Map<string, string>;
+    let threads: Record<string, unknown> = { threads: 1 };
+    if (split && spec.parallel) {
+      const task = { spec: spec.parallel.spec, specArgs: spec.parallel.args(opened), target: opts.target, iocs: opts.iocs, output: opts.output ?? null };
+      const run = await scanInParallel(split, modules, scanOpts, task, out, { tmp: workerTmp!, urlParts });
+      ({ summary, hashes } = run);
+      threads = { threads: 2, worker_failure: run.workerFailure };
+      if (run.workerFailure && !opts.quiet) {
+        process.stderr.write(`note: the second scan thread failed (${run.workerFailure}); its modules ran again on the main thread\n`);
+      }
+    } else {
+      summary = await scan({ ...scanOpts, modules });
+      hashes = opened.acquisition.evidence.hashes();
+    }
     progress?.done();
     const info = {
       ...buildInfo({
@@ -111,10 +145,11 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
         startedAt,
         iocs,
         summary,
-        hashes: opened.acquisition.evidence.hashes(),
+        hashes,
         acquisitionKind: opened.acquisition.kind,
         manifestProblem: opened.problem,
       }),
+      scan_threads: threads,
       ...(opened.info?.() ?? {}),
     };
     if (out) {
@@ -132,6 +167,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
   } finally {
     await opened?.close();
     sqlite.dispose();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
