@@ -1,6 +1,6 @@
-// A scan split across two threads: the main thread runs some modules while a worker thread reopens the same
-// acquisition (read-only) and runs the others. Modules are independent, so the split changes nothing in the
-// results: the worker writes its modules' <module>.json files itself and hands over its detections, sorted
+// A scan split across two threads: a worker thread reopens the same acquisition (read-only) and both threads
+// take modules, largest input first, from one shared queue. Modules are independent, so the split changes
+// nothing in the results: the worker writes its modules' <module>.json files itself and hands over its detections, sorted
 // timeline chunks, per-module urls.json parts and input hashes; the main thread merges them in module order.
 // Outputs are byte-identical to a one-thread scan (tested). A worker that fails has its modules run again on
 // the main thread, so nothing is lost.
