@@ -4,8 +4,9 @@
 //   BENCH_FILES=100000,1000000 BENCH_FORMAT=array node --expose-gc dist/bench/check-androidqf.js
 //
 // The collection is generated once under bench/out/androidqf-<N>-<format>-<seed>/ (git-ignored, reused), then
-// scanned twice, each in a child process so that the peak RSS is that of one run alone:
+// scanned three times, each in a child process so that the peak RSS is that of one run alone:
 //   - "modules": the androidqf modules with the indicator matcher and heuristics, no output (module speed);
+//   - "summary only": `check-androidqf` without an output folder, as a user runs it without -o;
 //   - "end to end": `check-androidqf` with the full output folder (aqf_files.json, a sorted timeline.csv of
 //     every MACB event, alerts…), written to a temporary folder and removed.
 // Env: BENCH_FILES (default 1000000), BENCH_FORMAT (ndjson | array, default ndjson), BENCH_SEED (default 1),
@@ -26,7 +27,7 @@ import { projectRoot } from "../src/node/generate/ios-backup.js";
 import { loadIndicators } from "../src/node/iocs.js";
 import { NodeSqliteOpener } from "../src/node/sqlite.js";
 
-type Mode = "modules" | "end-to-end";
+type Mode = "modules" | "summary-only" | "end-to-end";
 
 interface RunResult {
   mode: Mode;
@@ -57,14 +58,14 @@ async function child(mode: Mode, dir: string): Promise<void> {
     fileRecords = s.coverage.find((c) => c.module === "aqf_files")?.records ?? 0;
     alerts = s.counts;
   } else {
-    const output = mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-aqf-"));
+    const output = mode === "end-to-end" ? mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-aqf-")) : undefined;
     try {
       const r = await runCheckAndroidqf({ target: dir, output, quiet: true });
       records = r.summary.records;
       fileRecords = r.summary.coverage.find((c) => c.module === "aqf_files")?.records ?? 0;
       alerts = r.summary.counts;
     } finally {
-      rmSync(output, { recursive: true, force: true });
+      if (output) rmSync(output, { recursive: true, force: true });
     }
   }
   const cpu = process.cpuUsage(cpu0);
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   for (const files of scales) {
     const { dir, genS, reused } = await ensureCollection(root, files, format, seed);
     const mb = statSync(path.join(dir, "files.json")).size / 1e6;
-    for (const mode of ["modules", "end-to-end"] as Mode[]) {
+    for (const mode of ["modules", "summary-only", "end-to-end"] as Mode[]) {
       const r = runChild(mode, dir);
       const s = r.wallMs / 1000;
       rows.push([

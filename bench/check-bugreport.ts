@@ -4,6 +4,8 @@
 //   - "modules": opening the zip and running the bugreport modules with the indicator matcher and heuristics,
 //     no output (module speed; indicator loading excluded);
 //   - "modules-warm": the same, timing a second scan in the same process (V8 has compiled the hot code);
+//   - "summary only": `check-bugreport` without an output folder, as a user runs it without -o (indicator
+//     loading included);
 //   - "end to end": `check-bugreport` with the full output folder, written to a temporary folder and removed
 //     (indicator loading included).
 //
@@ -25,7 +27,7 @@ import { projectRoot } from "../src/node/generate/ios-backup.js";
 import { loadIndicators } from "../src/node/iocs.js";
 import { NodeSqliteOpener } from "../src/node/sqlite.js";
 
-type Mode = "modules" | "modules-warm" | "end-to-end";
+type Mode = "modules" | "modules-warm" | "summary-only" | "end-to-end";
 
 interface RunResult {
   mode: Mode;
@@ -44,7 +46,7 @@ async function child(mode: Mode, zip: string): Promise<void> {
   let t0 = performance.now();
   let cpu0 = process.cpuUsage();
   let summary: ScanSummary | undefined;
-  if (mode !== "end-to-end") {
+  if (mode === "modules" || mode === "modules-warm") {
     // Indicator loading is measured by bench/indicators; these rows time opening the zip and the scan, in a
     // fresh process ("modules") and once the same scan has run before ("modules-warm": compiled code).
     const iocs = await loadIndicators(undefined);
@@ -57,6 +59,8 @@ async function child(mode: Mode, zip: string): Promise<void> {
       sqlite.dispose();
       await opened.close();
     }
+  } else if (mode === "summary-only") {
+    summary = (await runCheckBugreport({ target: zip, quiet: true })).summary;
   } else {
     const output = mkdtempSync(path.join(os.tmpdir(), "spyscope-bench-br-"));
     try {
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`input: ${zip} (${(statSync(zip).size / 1e6).toFixed(1)} MB zip; generation ${genNote})\n`);
   const rows: string[][] = [];
-  for (const mode of ["modules", "modules-warm", "end-to-end"] as Mode[]) {
+  for (const mode of ["modules", "modules-warm", "summary-only", "end-to-end"] as Mode[]) {
     const r = runChild(mode, zip);
     const s = r.wallMs / 1000;
     rows.push([
