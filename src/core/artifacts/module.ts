@@ -39,18 +39,21 @@ export interface Acquisition {
 
 const WHOLE_RECORD = Symbol("wholeRecord");
 
+type WholeReader = (lean: RecordData) => RecordData | undefined;
+
 /** Mark a lean record (read while ctx.fullRecords is false) with how to read it whole: a detection embeds
- *  the whole record. `read` runs while the module is still reading its source. */
-export function withWholeRecord(record: RecordData, read: () => RecordData | undefined): void {
-  (record as { [WHOLE_RECORD]?: () => RecordData | undefined })[WHOLE_RECORD] = read;
+ *  the whole record. `read` (one function for all of a source's records) gets the lean record and runs while
+ *  the module is still reading its source. */
+export function withWholeRecord(record: RecordData, read: WholeReader): void {
+  (record as { [WHOLE_RECORD]?: WholeReader })[WHOLE_RECORD] = read;
 }
 
 /** The whole record for a detection: the lean record's own reader, or the record itself. */
 export function wholeRecord(record: unknown): unknown {
-  const read = record && typeof record === "object" ? (record as { [WHOLE_RECORD]?: () => RecordData | undefined })[WHOLE_RECORD] : undefined;
+  const read = record && typeof record === "object" ? (record as { [WHOLE_RECORD]?: WholeReader })[WHOLE_RECORD] : undefined;
   if (!read) return record;
   try {
-    return read() ?? record;
+    return read(record as RecordData) ?? record;
   } catch {
     return record; // the source is gone (e.g. a finding emitted after the module closed its database)
   }

@@ -47,13 +47,13 @@ export const sms = artifact({
       // Without an output folder only what the checks and the timeline use is read (sms.db has 80+ columns);
       // a detection still gets the whole message, read again by its ROWID.
       const lean = ctx.fullRecords === false;
-      const whole = (rowid: unknown) => {
-        const [row] = db.all(query("message.*", " AND message.ROWID = ?"), [rowid as number]);
+      const whole = (m: RecordData) => {
+        const [row] = db.all(query("message.*", " AND message.ROWID = ?"), [m.ROWID as number]);
         return row ? messageRecord(row) : undefined;
       };
       for (const row of db.iterate(query(lean ? LEAN_COLUMNS.map((c) => `message.${c}`).join(", ") : "message.*"))) {
         const m = messageRecord(row);
-        if (lean) withWholeRecord(m, () => whole(row.ROWID));
+        if (lean) withWholeRecord(m, whole);
         yield m;
       }
     }
