@@ -594,7 +594,7 @@ export interface OutputFolderOptions {
   /** Write each module's urls.json entries to `<urlParts>/<module>.urls` (a scan split across threads); the
    *  folder that runs finish() joins them in `moduleOrder`. */
   urlParts?: string;
-  /** Every module of the scan in its canonical order: alerts and urls are written in this order whichever
+  /** Every module of the scan in its canonical order: urls.json joins the parts in this order whichever
    *  thread produced them. */
   moduleOrder?: string[];
 }
@@ -603,7 +603,7 @@ export class OutputFolder implements ResultSink {
   private moduleWriter: JsonArrayWriter | null = null;
   private objectRecord: RecordData | null = null;
   private detectionsByModule = new Map<string, Detection[]>();
-  readonly detections: Detection[] = [];
+  private detections: Detection[] = [];
   private timelineSorter = new TimelineSorter();
   private urls: JsonArrayWriter | null = null;
   private urlPart: FileWriter | null = null;
@@ -704,9 +704,10 @@ export class OutputFolder implements ResultSink {
     for (const f of files) rmSync(f, { force: true });
   }
 
-  /** Detections another thread found (its <module>_detected.json files are already written). */
-  addDetections(list: Detection[]): void {
-    this.detections.push(...list);
+  /** Every detection of a scan split across threads, in module order (the other thread's
+   *  <module>_detected.json files are already written): alerts.json and alerts_timeline.csv list these. */
+  useDetections(list: Detection[]): void {
+    this.detections = list;
   }
 
   /** The timeline so far, as sorted chunks for the folder that runs finish() (see adoptTimeline). */
@@ -724,12 +725,6 @@ export class OutputFolder implements ResultSink {
     else {
       if (this.opts.records !== false) this.urls ??= new JsonArrayWriter(path.join(this.dir, "urls.json"));
       this.urls?.close();
-    }
-    const order = this.opts.moduleOrder;
-    if (order) {
-      const rank = new Map(order.map((id, i) => [id, i]));
-      // Array sort is stable: a module's detections keep the order they were found in.
-      this.detections.sort((a, b) => (rank.get(a.module) ?? order.length) - (rank.get(b.module) ?? order.length));
     }
     this.writeJsonArray("alerts.json", this.detections, toMvtAlert);
     const at = new TimelineSorter();

@@ -145,7 +145,6 @@ export async function scanInParallel(
     const done = await worker;
     theirs = [done.summary];
     for (const [file, sha] of done.hashes) hashes.set(file, sha);
-    out?.addDetections(done.summary.detections);
     if (done.timeline) out?.adoptTimeline(done.timeline);
   } catch (e) {
     // Whatever the worker took runs again here (its results only come back at the end).
@@ -156,7 +155,9 @@ export async function scanInParallel(
     theirs = [await scan({ ...opts, modules: rest })];
     hashes = opts.acquisition.evidence.hashes();
   }
-  return { summary: mergeSummaries(all, [...mine, ...theirs], performance.now() - started), hashes, workerFailure };
+  const summary = mergeSummaries(all, [...mine, ...theirs], performance.now() - started);
+  out?.useDetections(summary.detections);
+  return { summary, hashes, workerFailure };
 }
 
 function startWorker(task: ScanTask, tmp: string, onProgress?: (p: ScanProgress) => void): Promise<Extract<WorkerMessage, { type: "done" }>> {
