@@ -344,11 +344,5 @@ export function inflateZlibBounded(data: Uint8Array, maxBytes: number, what: str
     const msg = errorText(e);
     throw new AndroidBackupError(/unexpected EOF/i.test(msg) ? `${what} is truncated` : `${what} is not valid zlib data (${msg})`);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
