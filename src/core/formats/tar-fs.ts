@@ -6,6 +6,7 @@
 // as archive names only, nothing is written outside the spool.
 
 import { DEFAULT_MAX_READ, EvidenceError, type EvidenceStat } from "../evidence/evidence.js";
+import { concatBytes } from "../util/bytes.js";
 import { sha256Hasher, type HasherFactory } from "../util/sha256.js";
 import { CONTAINER_METADATA, type FsEntry, type FsTreeEvidence, type WalkOptions } from "./ios-fs.js";
 import { readTar, type TarLimits } from "./tar.js";
@@ -27,14 +28,7 @@ export class MemorySpool implements Spool {
     this.files.set(key, parts);
   }
   async read(key: string): Promise<Uint8Array> {
-    const parts = this.files.get(key) ?? [];
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(this.files.get(key) ?? []);
   }
   async *stream(key: string): AsyncIterable<Uint8Array> {
     yield* this.files.get(key) ?? [];
