@@ -17,6 +17,25 @@ import { craftZip } from "../helpers/zip-craft.js";
 const enc = (s: string) => new TextEncoder().encode(s);
 /** The zip options of the inflater under test (Node's zlib, or none: DecompressionStream / fflate). */
 let zipOptions: ZipOptions = {};
+
+/** Every inflater a zip entry can go through: the runtime's DecompressionStream, fflate, Node's zlib. */
+const INFLATERS: [string, boolean, ZipOptions][] = [
+  ["native inflate", true, {}],
+  ["fflate", false, {}],
+  ["node zlib", true, NODE_ZIP_OPTIONS],
+];
+
+/** Run the enclosing describe's tests through one inflater. */
+function useInflater(native: boolean, options: ZipOptions): void {
+  beforeAll(() => {
+    useNativeInflate(native);
+    zipOptions = options;
+  });
+  afterAll(() => {
+    useNativeInflate(null);
+    zipOptions = {};
+  });
+}
 const open = (bytes: Uint8Array, limits = {}) => ZipArchive.open(new BytesSource(bytes), "hostile.zip", limits, zipOptions);
 
 /** `mib` MiB of zeros deflated in one stream (about 1 KiB per MiB), with the CRC of the zeros. */
@@ -76,19 +95,8 @@ describe("hostile zip names", () => {
   });
 });
 
-describe.each([
-  ["native inflate", true, {}],
-  ["fflate", false, {}],
-  ["node zlib", true, NODE_ZIP_OPTIONS],
-])("zip bombs (%s)", (_name, native, options) => {
-  beforeAll(() => {
-    useNativeInflate(native);
-    zipOptions = options;
-  });
-  afterAll(() => {
-    useNativeInflate(null);
-    zipOptions = {};
-  });
+describe.each(INFLATERS)("zip bombs (%s)", (_name, native, options) => {
+  useInflater(native, options);
 
   it("refuses an entry whose declared size is over the limit or impossible for deflate", async () => {
     const bomb = deflatedZeros(4);
@@ -145,19 +153,8 @@ describe.each([
   });
 });
 
-describe.each([
-  ["native inflate", true, {}],
-  ["fflate", false, {}],
-  ["node zlib", true, NODE_ZIP_OPTIONS],
-])("truncated and corrupt zips (%s)", (_name, native, options) => {
-  beforeAll(() => {
-    useNativeInflate(native);
-    zipOptions = options;
-  });
-  afterAll(() => {
-    useNativeInflate(null);
-    zipOptions = {};
-  });
+describe.each(INFLATERS)("truncated and corrupt zips (%s)", (_name, native, options) => {
+  useInflater(native, options);
 
   const dir = mkdtempSync(path.join(tmpdir(), "spyscope-zipcut-"));
   const text = Array.from({ length: 20000 }, (_, i) => `line ${i * 31}\n`).join("");
