@@ -2,38 +2,17 @@
 // --key-file; exit codes and messages for a missing or wrong password; decrypt-backup. The password never
 // appears in what the CLI prints. (SPYSCOPE_CLI points at another build of cli/main.js than dist/.)
 
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptBackup } from "../../src/node/generate/encrypt-backup.js";
 import { BUNDLED_PEGASUS_STIX, generateIosBackup, projectRoot } from "../../src/node/generate/ios-backup.js";
+import { runCli } from "../helpers/cli.js";
 import { hashTree } from "../helpers/hash.js";
 
-const run = promisify(execFile);
-const CLI = path.resolve(process.env.SPYSCOPE_CLI ?? "dist/cli/main.js");
 const STIX = path.join(projectRoot(), BUNDLED_PEGASUS_STIX);
 const PASSWORD = "cli-password-7731";
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  const t0 = performance.now();
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SPYSCOPE_BACKUP_PASSWORD")) as Record<string, string>;
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
-  } catch (e: any) {
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr, ms: performance.now() - t0 };
-  }
-}
 
 describe("spyscope CLI on an encrypted iOS backup", () => {
   let base: string;
@@ -53,8 +32,8 @@ describe("spyscope CLI on an encrypted iOS backup", () => {
   });
 
   it("check-backup --password finds the planted indicators like on the plain twin (exit 1)", async () => {
-    const a = await cli(["check-backup", plain, "-i", STIX, "--json"]);
-    const b = await cli(["check-backup", enc, "-i", STIX, "--json", "--password", PASSWORD]);
+    const a = await runCli(["check-backup", plain, "-i", STIX, "--json"]);
+    const b = await runCli(["check-backup", enc, "-i", STIX, "--json", "--password", PASSWORD]);
     expect(a.code).toBe(1);
     expect(b.code).toBe(1);
     const sa = JSON.parse(a.stdout);
@@ -66,20 +45,20 @@ describe("spyscope CLI on an encrypted iOS backup", () => {
   });
 
   it("takes the password from SPYSCOPE_BACKUP_PASSWORD", async () => {
-    const r = await cli(["check-backup", enc, "-i", STIX, "-m", "sms", "--json"], { SPYSCOPE_BACKUP_PASSWORD: PASSWORD });
+    const r = await runCli(["check-backup", enc, "-i", STIX, "-m", "sms", "--json"], { SPYSCOPE_BACKUP_PASSWORD: PASSWORD });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
   it("without a password and without a terminal: exit 2 and how to give one", async () => {
-    const r = await cli(["check-backup", enc, "-i", STIX]);
+    const r = await runCli(["check-backup", enc, "-i", STIX]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is an encrypted iOS backup .*--password, the SPYSCOPE_BACKUP_PASSWORD environment variable .*--key-file/);
   });
 
   it("a wrong password: exit 2 with a clear message, in about the time of one key derivation", async () => {
-    const right = await cli(["check-backup", enc, "-i", STIX, "-m", "backup_info", "--password", PASSWORD]);
-    const wrong = await cli(["check-backup", enc, "-i", STIX, "--password", "wrong"]);
+    const right = await runCli(["check-backup", enc, "-i", STIX, "-m", "backup_info", "--password", PASSWORD]);
+    const wrong = await runCli(["check-backup", enc, "-i", STIX, "--password", "wrong"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/spyscope: error: wrong backup password/);
     expect(wrong.stderr).not.toContain("at ");
@@ -89,20 +68,20 @@ describe("spyscope CLI on an encrypted iOS backup", () => {
 
   it("--key-file saves the derived key once and reuses it; decrypt-backup takes it too", async () => {
     const keyFile = path.join(base, "case.key");
-    const first = await cli(["check-backup", enc, "-i", STIX, "-m", "sms", "--password", PASSWORD, "--key-file", keyFile]);
+    const first = await runCli(["check-backup", enc, "-i", STIX, "-m", "sms", "--password", PASSWORD, "--key-file", keyFile]);
     expect(first.code).toBe(1);
     expect(JSON.parse(readFileSync(keyFile, "utf8")).format).toBe("spyscope-ios-backup-key");
-    const again = await cli(["check-backup", enc, "-i", STIX, "-m", "sms", "--key-file", keyFile, "--json"]);
+    const again = await runCli(["check-backup", enc, "-i", STIX, "-m", "sms", "--key-file", keyFile, "--json"]);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout).records).toBeGreaterThan(0);
 
     const dest = path.join(base, "decrypted");
-    const d = await cli(["decrypt-backup", enc, dest, "--key-file", keyFile]);
+    const d = await runCli(["decrypt-backup", enc, dest, "--key-file", keyFile]);
     expect(d.code).toBe(0);
     expect(d.stderr).toMatch(/decrypted \d+ files .* hashes in .*decrypt-hashes\.csv/);
     expect(existsSync(path.join(dest, "Manifest.db"))).toBe(true);
-    const scanned = await cli(["check-backup", dest, "-i", STIX, "--json"]);
-    const original = await cli(["check-backup", plain, "-i", STIX, "--json"]);
+    const scanned = await runCli(["check-backup", dest, "-i", STIX, "--json"]);
+    const original = await runCli(["check-backup", plain, "-i", STIX, "--json"]);
     expect(JSON.parse(scanned.stdout).records).toBe(JSON.parse(original.stdout).records);
   });
 });

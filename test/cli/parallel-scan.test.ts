@@ -3,30 +3,19 @@
 // encrypted backup, and when the worker thread fails (its modules then run again on the main thread).
 // The worker runs from the build (dist/node/scan-worker.js), so these tests drive the built CLI.
 
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptBackup } from "../../src/node/generate/encrypt-backup.js";
 import { BUNDLED_PEGASUS_STIX, generateIosBackup, projectRoot } from "../../src/node/generate/ios-backup.js";
+import { runCli } from "../helpers/cli.js";
 import { hashTree } from "../helpers/hash.js";
 
-const run = promisify(execFile);
-const CLI = path.resolve(process.env.SPYSCOPE_CLI ?? "dist/cli/main.js");
 const STIX = path.join(projectRoot(), BUNDLED_PEGASUS_STIX);
 const PASSWORD = "threads-pw-4411";
 
-async function check(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SPYSCOPE_"))) as Record<string, string>;
-  try {
-    const r = await run(process.execPath, [CLI, "check-backup", ...args], { env: { ...clean, ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stderr: r.stderr };
-  } catch (e: any) {
-    return { code: e.code, stderr: e.stderr };
-  }
-}
+const check = (args: string[], env: Record<string, string>) => runCli(["check-backup", ...args], env);
 
 /** info.json without what differs from run to run (times, durations) or between the two modes. */
 function stableInfo(dir: string): Record<string, unknown> {
