@@ -75,19 +75,24 @@ export async function parallelOrder(acquisition: Acquisition, modules: ArtifactM
   return [...modules].sort((a, b) => cost.get(b)! - cost.get(a)!);
 }
 
-/** Take modules from the shared queue until it is empty; one summary per module taken. */
-export async function takeModules(
+/** Take modules from the shared queue until it is empty and scan each (both threads do this), with progress
+ *  counted across them; one summary per module taken. `onTake` runs as each module is taken. */
+export async function scanFromQueue(
   queue: ArtifactModule<any>[],
   next: Int32Array,
-  run: (m: ArtifactModule<any>) => Promise<ScanSummary>,
+  opts: Omit<ScanOptions, "modules">,
   worker = false,
+  onTake?: (m: ArtifactModule<any>) => void,
 ): Promise<ScanSummary[]> {
+  const report = opts.onProgress;
   const done: ScanSummary[] = [];
   for (;;) {
     const i = Atomics.add(next, 0, 1);
     if (i >= queue.length) return done;
     if (worker) Atomics.add(next, 1, 1);
-    done.push(await run(queue[i]));
+    onTake?.(queue[i]);
+    const finished = done.length;
+    done.push(await scan({ ...opts, modules: [queue[i]], onProgress: report && ((p) => report({ ...p, moduleIndex: finished + p.moduleIndex })) }));
   }
 }
 
@@ -132,12 +137,7 @@ export async function scanInParallel(
   // It may fail while this thread is still scanning: handled below, not an unhandled rejection.
   worker.catch(() => undefined);
   if (testWorkerFailAt()) waitForWorkerTakes(next, testWorkerFailAt());
-  let finished = 0;
-  const mine = await takeModules(queue, next, async (m) => {
-    const s = await scan({ ...opts, modules: [m], onProgress: progress.main && ((p) => progress.main!({ ...p, moduleIndex: finished + p.moduleIndex })) });
-    finished++;
-    return s;
-  });
+  const mine = await scanFromQueue(queue, next, { ...opts, onProgress: progress.main });
   let theirs: ScanSummary[];
   let hashes = opts.acquisition.evidence.hashes();
   let workerFailure: string | null = null;

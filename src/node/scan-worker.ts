@@ -2,11 +2,11 @@
 // their <module>.json files, and hand the rest (detections, timeline chunks, hashes) back to the main thread.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { scan } from "../core/analysis/engine.js";
+import type { ScanProgress } from "../core/analysis/engine.js";
 import { errorText } from "../core/util/errors.js";
 import { loadIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { mergeSummaries, takeModules, testWorkerFailAt, type ScanTask, type WorkerMessage } from "./parallel-scan.js";
+import { mergeSummaries, scanFromQueue, testWorkerFailAt, type ScanTask, type WorkerMessage } from "./parallel-scan.js";
 import { selectModules } from "./run-check.js";
 import { NodeSqliteOpener } from "./sqlite.js";
 import { workerSpec } from "./worker-specs.js";
@@ -21,30 +21,28 @@ async function run(task: ScanTask): Promise<void> {
   const opened = await spec.open(task.target, sqlite);
   try {
     const out = task.output ? new OutputFolder(task.output, { urlParts: task.urlParts ?? undefined }) : null;
+    // Progress goes to the main thread at most every 100 ms, and whenever a module ends.
     let last = 0;
-    let finished = 0;
+    let lastIndex = 0;
+    const onProgress = (progress: ScanProgress) => {
+      const now = Date.now();
+      if (now - last < 100 && progress.moduleIndex === lastIndex) return;
+      last = now;
+      lastIndex = progress.moduleIndex;
+      post({ type: "progress", progress });
+    };
     // Fault injection for the tests of the main thread's fallback: fail when taking the Nth module.
     const failAt = testWorkerFailAt();
     let taken = 0;
-    const parts = await takeModules(modules, task.next, async (m) => {
-      if (++taken === failAt) throw new Error(`simulated failure at module ${m.id} (SPYSCOPE_TEST_WORKER_FAIL)`);
-      const s = await scan({
-        acquisition: opened.acquisition,
-        acquisitionFor: opened.acquisitionFor?.bind(opened),
-        modules: [m],
-        matcher: iocs.set,
-        sqlite,
-        sink: out ?? {},
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - last < 100 && p.moduleIndex < p.moduleCount) return;
-          last = now;
-          post({ type: "progress", progress: { ...p, moduleIndex: finished + p.moduleIndex } });
-        },
-      });
-      finished++;
-      return s;
-    }, true);
+    const parts = await scanFromQueue(
+      modules,
+      task.next,
+      { acquisition: opened.acquisition, acquisitionFor: opened.acquisitionFor?.bind(opened), matcher: iocs.set, sqlite, sink: out ?? {}, onProgress },
+      true,
+      (m) => {
+        if (++taken === failAt) throw new Error(`simulated failure at module ${m.id} (SPYSCOPE_TEST_WORKER_FAIL)`);
+      },
+    );
     const summary = mergeSummaries(modules, parts, 0);
     post({ type: "done", summary, hashes: [...opened.acquisition.evidence.hashes()], timeline: out ? out.handOverTimeline() : null });
   } finally {
