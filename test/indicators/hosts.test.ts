@@ -65,25 +65,31 @@ describe("host helpers", () => {
 });
 
 describe("parseUrl (one parse for the matcher)", () => {
-  it("gives normaliseUrl's href and parseUrlHost's host for every kind of URL", () => {
-    const urls = [
-      "https://badbadbad.example.org/",
-      "  HTTP://User:pw@Sub.Example.COM:8443/a?b#c  ",
-      "example.com/path",
-      "host:8080/x",
-      "user:pw@host.example",
-      "mailto:someone@example.com",
-      "tel:+1234",
-      "http://[::1]:80/",
-      "http://192.168.0.1./x",
-      "https://xn--bcher-kva.example/",
-      "https://bücher.example/",
-      "http://exa mple.com/",
-      "http://",
-      "",
-      "//cdn.example.net/lib.js",
-      "https://a..b.example./",
+  it("gives the normalised URL and the host for every kind of URL", () => {
+    const d = (host: string) => ({ host, ip: null });
+    const cases: [string, string, { host: string; ip: string | null } | null][] = [
+      ["https://badbadbad.example.org/", "https://badbadbad.example.org/", d("badbadbad.example.org")],
+      ["  HTTP://User:pw@Sub.Example.COM:8443/a?b#c  ", "http://User:pw@sub.example.com:8443/a?b#c", d("sub.example.com")],
+      ["example.com/path", "http://example.com/path", d("example.com")],
+      ["host:8080/x", "http://host:8080/x", d("host")],
+      ["user:pw@host.example", "http://user:pw@host.example/", d("host.example")],
+      ["mailto:someone@example.com", "mailto:someone@example.com", null],
+      ["tel:+1234", "tel:+1234", null],
+      ["http://[::1]:80/", "http://[::1]/", { host: "::1", ip: "ipv6" }],
+      ["http://192.168.0.1./x", "http://192.168.0.1/x", { host: "192.168.0.1", ip: "ipv4" }],
+      ["https://xn--bcher-kva.example/", "https://xn--bcher-kva.example/", d("xn--bcher-kva.example")],
+      ["https://bücher.example/", "https://xn--bcher-kva.example/", d("xn--bcher-kva.example")],
+      ["http://exa mple.com/", "http://exa mple.com/", d("exa mple.com")],
+      ["http://", "http://", null],
+      ["", "", null],
+      ["//cdn.example.net/lib.js", "http://cdn.example.net/lib.js", d("cdn.example.net")],
+      ["https://a..b.example./", "https://a..b.example./", d("a..b.example")],
     ];
-    for (const u of urls) expect(parseUrl(u), u).toEqual({ href: normaliseUrl(u), host: parseUrlHost(u) });
+    for (const [u, href, host] of cases) {
+      expect(parseUrl(u), u).toEqual({ href, host });
+      expect(normaliseUrl(u), u).toBe(href);
+      expect(parseUrlHost(u), u).toEqual(host);
+    }
   });
 });
+

@@ -92,19 +92,11 @@ function classify(host: string): ParsedHost {
  * user info (`user:pw@host`), IPv4/IPv6 literals and IDN. Null when there is no host.
  */
 export function parseUrlHost(url: string): ParsedHost | null {
-  const withScheme = withHttpScheme(url);
-  if (!withScheme) return null;
-  try {
-    const u = new URL(withScheme);
-    if (u.hostname) return classify(stripBrackets(trimDots(u.hostname)));
-  } catch {
-    // fall through to the lenient split below
-  }
-  const host = hostBySplitting(withScheme);
-  return host ? classify(normaliseDomain(host)) : null;
+  return parseUrl(url).host;
 }
 
-/** normaliseUrl and parseUrlHost of one URL, parsing it once (the matcher needs both for every URL). */
+/** normaliseUrl and parseUrlHost of one URL, parsing it once (the matcher needs both for every URL). The
+ *  lenient split takes over where the URL class refuses the input or finds no host. */
 export function parseUrl(url: string): { href: string; host: ParsedHost | null } {
   const s = url.trim();
   const withScheme = withHttpScheme(s);
@@ -164,14 +156,7 @@ function trimDots(h: string): string {
  * input when it cannot be parsed.
  */
 export function normaliseUrl(url: string): string {
-  const s = url.trim();
-  const withScheme = withHttpScheme(s);
-  if (!withScheme) return s;
-  try {
-    return new URL(withScheme).href;
-  } catch {
-    return s;
-  }
+  return parseUrl(url).href;
 }
 
 /**
