@@ -9,6 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import type { Evidence } from "../core/evidence/evidence.js";
 import {
+  BASE64_SQL_FUNCTION,
+  base64SqlValue,
+  NUMBER_JSON_SQL_FUNCTION,
+  numberJsonSqlValue,
   exactInteger,
   isSqlite,
   SqliteDatabaseBase,
@@ -139,6 +143,8 @@ export class NodeSqliteOpener implements SqliteOpener {
     try {
       db = new Database(copy.dbPath, { fileMustExist: true });
       db.pragma("query_only = ON");
+      db.function(BASE64_SQL_FUNCTION, { deterministic: true, safeIntegers: true }, base64SqlValue as (v: unknown) => unknown);
+      db.function(NUMBER_JSON_SQL_FUNCTION, { deterministic: true, safeIntegers: true }, numberJsonSqlValue as (v: unknown) => unknown);
       // Force the header and schema to be read now so a corrupt file fails here, with its name.
       db.prepare("SELECT count(*) FROM sqlite_master").get();
     } catch (e) {

@@ -69,8 +69,11 @@ export async function expectedMvt(name: string): Promise<any> {
   return JSON.parse(await readFile(`${EXPECTED_IOS}/${name}.json`, "utf8"));
 }
 
-/** Records as they round-trip through our JSON writer (bigints as numbers, bytes as base64). */
+/** Records as they round-trip through our JSON writer (bigints as numbers, bytes as base64); a list of
+ *  records element by element as the output folder writes them (a record may carry its JSON, rendered by
+ *  SQLite, beside the few fields the checks read). */
 export async function asJson(value: unknown): Promise<any> {
-  const { toJson } = await import("../../src/core/report/json.js");
+  const { recordJson, toJson } = await import("../../src/core/report/json.js");
+  if (Array.isArray(value)) return value.map((r) => JSON.parse(recordJson(r)));
   return JSON.parse(toJson(value));
 }

@@ -72,6 +72,8 @@ describe("output writers", () => {
     expect(text.split("\n")[1]).toBe('{"date":588813210539788032,"blob":"AQID/w==","when":"2021-12-03 19:33:13.000000"},');
     expect(JSON.parse(text)).toHaveLength(2);
     expect(toJson({ b: Buffer.from("hi") }, 0)).toBe('{"b":"aGk="}');
+    // Empty bytes from either engine (better-sqlite3 gives a Buffer, sql.js a Uint8Array), and a real {}.
+    expect(toJson({ b: new Uint8Array(0), c: Buffer.alloc(0), o: {} }, 0)).toBe('{"b":"","c":"","o":{}}');
   });
 
   it("serialises records through compiled per-shape serialisers exactly as toJson does", () => {

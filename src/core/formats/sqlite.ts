@@ -3,6 +3,7 @@
 // with the WAL applied in memory (see wal.ts).
 
 import type { Evidence } from "../evidence/evidence.js";
+import { bytesToBase64 } from "../report/json.js";
 
 export type SqlValue = number | bigint | string | Uint8Array | null;
 export type SqlRow = Record<string, SqlValue>;
@@ -31,6 +32,23 @@ export class SqliteError extends Error {
     super(`${path}: ${message}`);
     this.name = "SqliteError";
   }
+}
+
+/** A SQL function every engine defines on the databases it opens: the base64 text of a BLOB (how records
+ *  render bytes), any other value unchanged. Lets a module have SQLite render whole rows as JSON. */
+export const BASE64_SQL_FUNCTION = "spyscope_base64";
+
+export function base64SqlValue(v: SqlValue): SqlValue {
+  return v instanceof Uint8Array ? bytesToBase64(v) : v;
+}
+
+/** A SQL function every engine defines: a number as JSON text the way JavaScript writes it (shortest
+ *  round-trip digits, null for infinities), for json() where SQLite's own rendering of REAL values differs. */
+export const NUMBER_JSON_SQL_FUNCTION = "spyscope_number_json";
+
+export function numberJsonSqlValue(v: SqlValue): SqlValue {
+  if (typeof v === "bigint") return v.toString();
+  return typeof v === "number" ? (Number.isFinite(v) ? String(v) : "null") : v;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -5,6 +5,10 @@
 import type { Database as SqlJsDb, SqlJsStatic } from "sql.js";
 import type { Evidence } from "../evidence/evidence.js";
 import {
+  BASE64_SQL_FUNCTION,
+  base64SqlValue,
+  NUMBER_JSON_SQL_FUNCTION,
+  numberJsonSqlValue,
   exactInteger,
   isSqlite,
   SqliteDatabaseBase,
@@ -73,6 +77,8 @@ export class SqlJsOpener implements SqliteOpener {
     try {
       const db = new this.SQL.Database(bytes);
       db.exec("SELECT count(*) FROM sqlite_master");
+      db.create_function(BASE64_SQL_FUNCTION, (v: SqlValue) => base64SqlValue(v));
+      db.create_function(NUMBER_JSON_SQL_FUNCTION, (v: SqlValue) => numberJsonSqlValue(v));
       return new SqlJsDatabase(db);
     } catch (e) {
       throw new SqliteError(path, `cannot open SQLite database: ${errorText(e)}`);

@@ -22,7 +22,8 @@ const BIG_RE = /"\\u0000big:(-?\d+)"/g;
 /** Signs that plain JSON.stringify met a value it renders differently from us (bytes, dates). */
 const ISO_DATE = /\d\d:\d\d:\d\d\.\d{3}Z"/;
 function needsReplacer(s: string): boolean {
-  return s.includes('{"type":"Buffer","data":[') || s.includes('{"0":') || (s.includes('Z"') && ISO_DATE.test(s));
+  // An empty Uint8Array (sql.js's empty BLOB) stringifies as {}.
+  return s.includes('{"type":"Buffer","data":[') || s.includes('{"0":') || s.includes("{}") || (s.includes('Z"') && ISO_DATE.test(s));
 }
 
 /** V8's fast serialiser (a replacer turns it off) for the common record: an object of strings, numbers and
@@ -129,10 +130,21 @@ class SerializerCache {
 
 const serializers = new SerializerCache();
 
+const RECORD_JSON = Symbol("recordJson");
+
+/** Attach the record's one-line JSON, already rendered (e.g. by SQLite, for rows of 80+ columns): writers
+ *  use it instead of serialising the object, which may then hold only the fields the checks read. */
+export function withRecordJson<T extends object>(record: T, json: string): T {
+  (record as { [RECORD_JSON]?: string })[RECORD_JSON] = json;
+  return record;
+}
+
 /** One-line JSON of a record, byte-identical to `toJson(value, 0)` and much faster for the flat objects
  *  modules yield: JSON.stringify when all values are primitives JSON renders like us, otherwise a serialiser
  *  compiled per key list (no bigint copy, no replacer pass). */
 export function recordJson(value: unknown): string {
+  const rendered = value !== null && typeof value === "object" ? (value as { [RECORD_JSON]?: string })[RECORD_JSON] : undefined;
+  if (rendered !== undefined) return rendered;
   if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) return toJson(value, 0);
   const proto = Object.getPrototypeOf(value);
   if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { sms } from "../../../src/core/artifacts/ios/sms.js";
 import { files, generateSms, macNanos } from "../../../src/node/generate/ios/sms.js";
-import { toJson } from "../../../src/core/report/json.js";
+import { recordJson, toJson } from "../../../src/core/report/json.js";
 import { asJson, expectedMvt, IOS_BACKUP, scanBackup } from "../../helpers/scan.js";
 import { expectedTimelineRows, genContext, makeBackup, timelineRows } from "../../helpers/backup-comms.js";
 import { loadTestIndicators } from "../../helpers/indicators-comms.js";
@@ -24,9 +24,9 @@ describe("sms (sms.db)", () => {
 
   it("writes the 18-digit date as the exact integer", async () => {
     const r = await scanBackup(IOS_BACKUP, [sms]);
-    const json = toJson(r.records.get("sms"));
-    expect(json).toContain('"date": 588813210539788032,');
-    expect(json).toContain('"date_read": 588813210539900000,');
+    const json = recordJson(r.records.get("sms")![0]);
+    expect(json).toContain('"date":588813210539788032,');
+    expect(json).toContain('"date_read":588813210539900000,');
   });
 
   it("writes MVT's 2 timeline rows", async () => {
