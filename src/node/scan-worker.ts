@@ -44,7 +44,10 @@ async function run(task: ScanTask): Promise<void> {
       },
     );
     const summary = mergeSummaries(modules, parts, 0);
-    post({ type: "done", summary, hashes: [...opened.acquisition.evidence.hashes()], timeline: out ? out.handOverTimeline() : null });
+    const timeline = out ? out.handOverTimeline() : null;
+    // Its module files on disk (or their write error reported) before the main thread takes over.
+    out?.settle();
+    post({ type: "done", summary, hashes: [...opened.acquisition.evidence.hashes()], timeline });
   } finally {
     await opened.close();
     sqlite.dispose();
