@@ -4,6 +4,7 @@
 
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { settleWrites, ThreadedFile } from "./write-thread.js";
+import { compareBytes, type LineRunView, type SortJob, type SortScratch, sortThread, sortThreadEnabled, writeRunSorted } from "./sort-thread.js";
 import os from "node:os";
 import path from "node:path";
 import type { ArtifactModule } from "../core/artifacts/module.js";
@@ -94,10 +95,19 @@ export interface SortedChunks {
  *  time, ties by the rest of the line). Lines are kept UTF-8 encoded in one buffer per run (no string per line
  *  for the garbage collector to trace), ordered by their `"YYYY-MM-DD HH:MM:SS.ffffff"` prefix read as three
  *  integers (radix sort), and spilled to temporary run files that are merged byte for byte. Only equal
- *  timestamps, and lines without that prefix, compare the line text. */
+ *  timestamps, and lines without that prefix, compare the line text.
+ *  A full run is sorted and written by the sorter thread (sort-thread.ts) while the next one fills: at most two
+ *  runs exist, and adding waits only when both are busy. A failed chunk is thrown at the next spill and again
+ *  by handOver/writeTo (lines added after it are dropped: the timeline cannot be complete). */
 export class TimelineSorter {
-  private run = new LineRun();
+  private run: LineRun;
+  /** The other run: being sorted by the thread (its job not yet collected) or free. */
+  private other: LineRun | null = null;
   private chunks: string[] = [];
+  /** Chunks handed to the sorter thread whose outcome has not been collected, oldest first. */
+  private pending: { job: number; file: string }[] = [];
+  private failure: Error | null = null;
+  private threaded = sortThreadEnabled();
   private tmp: string | null = null;
   /** Folders of chunks adopted from other sorters, removed after the merge. */
   private adopted: string[] = [];
@@ -105,9 +115,18 @@ export class TimelineSorter {
   constructor(
     private chunkLines = 2_000_000,
     private chunkBytes = 16 << 20,
-  ) {}
+  ) {
+    this.run = this.newRun();
+  }
+
+  /** A run sized for this sorter's chunks: it spills once it holds `chunkBytes` or `chunkLines`, so its buffer
+   *  need not be larger than that, the staging room and a last line (unless a line is huge). */
+  private newRun(): LineRun {
+    return new LineRun(this.chunkBytes + STAGE_MIN + (256 << 10), this.chunkLines);
+  }
 
   add(line: string): void {
+    if (this.failure) return;
     this.run.add(line);
     this.count++;
     if (this.run.lines >= this.chunkLines || this.run.bytes >= this.chunkBytes) this.spill();
@@ -115,6 +134,7 @@ export class TimelineSorter {
 
   /** add(timelineLine(e)), without building the line. */
   addEvent(e: TimelineEvent): void {
+    if (this.failure) return;
     this.run.addEvent(e);
     this.count++;
     if (this.run.lines >= this.chunkLines || this.run.bytes >= this.chunkBytes) this.spill();
@@ -123,19 +143,71 @@ export class TimelineSorter {
   private spill(): void {
     this.tmp ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-timeline-"));
     const file = path.join(this.tmp, `chunk-${this.chunks.length}.csv`);
-    const w = new FileWriter(file);
-    try {
-      this.run.writeSorted(w);
-    } finally {
-      w.close();
-    }
     this.chunks.push(file);
-    this.run.clear();
+    if (!this.threaded) {
+      try {
+        const w = new FileWriter(file);
+        try {
+          this.run.writeSorted(w);
+        } finally {
+          w.close();
+        }
+      } catch (e) {
+        throw this.fail(file, errorText(e));
+      }
+      this.run.clear();
+      return;
+    }
+    const thread = sortThread();
+    const job = thread.submit(this.run.handOff(file));
+    this.run.job = job;
+    this.pending.push({ job, file });
+    const next = this.other ?? this.newRun();
+    this.other = this.run;
+    this.run = next;
+    this.collect(next.job);
+    if (this.failure) throw this.failure;
+    next.clear();
+  }
+
+  /** Take the outcome of handed-over chunks: wait for those up to job `until`, take any already finished.
+   *  The first failure is kept in `failure`. */
+  private collect(until: number): void {
+    const thread = sortThread();
+    while (this.pending.length) {
+      const { job, file } = this.pending[0];
+      if (job > until && !thread.finished(job)) break;
+      this.pending.shift();
+      let message: string | undefined;
+      try {
+        message = thread.wait(job);
+      } catch (e) {
+        message = errorText(e);
+      }
+      if (message !== undefined) this.fail(file, message);
+    }
+  }
+
+  private fail(file: string, message: string): Error {
+    this.failure ??= new Error(`writing timeline chunk ${file} failed: ${message}`);
+    return this.failure;
+  }
+
+  /** Wait for every chunk handed to the thread; throws the first failure of this sorter. */
+  private settle(): void {
+    if (this.pending.length) this.collect(Infinity);
+    if (this.failure) throw this.failure;
   }
 
   /** Spill what is buffered and give up the sorted chunk files (and their folder) to another sorter. */
   handOver(): SortedChunks {
-    if (this.run.lines) this.spill();
+    try {
+      if (this.run.lines && !this.failure) this.spill();
+      this.settle();
+    } catch (e) {
+      this.removeFolders();
+      throw e;
+    }
     const h = { dir: this.tmp, files: this.chunks };
     this.tmp = null;
     this.chunks = [];
@@ -143,32 +215,47 @@ export class TimelineSorter {
     return h;
   }
 
-  /** Merge another sorter's chunks (from handOver, e.g. in a worker thread) into this one's output. */
+  /** Merge another sorter's chunks (from handOver, e.g. in a worker thread) into this one's output. A failure
+   *  of this sorter's own chunks is not thrown here but by writeTo. */
   adopt(h: SortedChunks): void {
     this.chunks.push(...h.files);
     if (h.dir) this.adopted.push(h.dir);
+    if (this.pending.length) this.collect(Infinity);
   }
 
   /** Write header + sorted lines to `file`. */
   async writeTo(file: string, header: string): Promise<void> {
-    const out = new FileWriter(file);
-    out.write(header + "\n");
     try {
-      if (!this.chunks.length) {
-        this.run.writeSorted(out);
-        return;
+      if (this.chunks.length && this.run.lines && !this.failure) this.spill();
+      this.settle();
+      const out = new FileWriter(file);
+      try {
+        out.write(header + "\n");
+        if (this.chunks.length) mergeChunks(this.chunks, out);
+        else this.run.writeSorted(out);
+      } finally {
+        out.close();
       }
-      if (this.run.lines) this.spill();
-      mergeChunks(this.chunks, out);
     } finally {
-      out.close();
-      for (const dir of [this.tmp, ...this.adopted]) if (dir) rmSync(dir, { recursive: true, force: true });
-      this.tmp = null;
-      this.adopted = [];
+      this.removeFolders();
       this.chunks = [];
-      this.run = new LineRun();
+      this.pending = [];
+      this.run = this.newRun();
+      this.other = null;
     }
   }
+
+  /** Remove the chunk folders, once the thread has finished with them. */
+  private removeFolders(): void {
+    if (this.pending.length) this.collect(Infinity);
+    for (const dir of [this.tmp, ...this.adopted]) if (dir) rmSync(dir, { recursive: true, force: true });
+    this.tmp = null;
+    this.adopted = [];
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** UTF-8 of `s` into `b` at `p`; returns the end. Short ASCII text is copied in a loop, cheaper than a call
@@ -193,17 +280,32 @@ const KEY_SHAPE = '"0000-00-00 00:00:00.000000"';
 
 /** Lines in one UTF-8 buffer (each followed by a newline) with their timestamps as integers:
  *  YYYYMMDD, HHMMSS and the microseconds. Equal integers mean equal timestamp text, and integer order is
- *  text order. */
-class LineRun {
-  private buf = Buffer.allocUnsafe(1 << 16);
+ *  text order. The buffers are shared memory, so the sorter thread can take the run as it is. */
+class LineRun implements LineRunView {
+  buf: Buffer;
   bytes = 0;
   lines = 0;
   /** Line i is buf[starts[i], starts[i + 1] - 1), its newline at starts[i + 1] - 1. */
-  private starts = new Uint32Array(1025);
-  private ymd = new Uint32Array(1024);
-  private hms = new Uint32Array(1024);
-  private us = new Uint32Array(1024);
-  private keyed = new Uint8Array(1024);
+  starts: Uint32Array;
+  ymd: Uint32Array;
+  hms: Uint32Array;
+  us: Uint32Array;
+  keyed: Uint8Array;
+  /** The sorter thread's job number of this run's last hand-off (0: never handed off). */
+  job = 0;
+
+  /** Sized for `capacity` bytes and `lineCapacity` lines up to a bound (beyond it the buffers double as they
+   *  fill). Shared memory is zeroed lazily, page by page, so only what a run fills counts as memory; a run
+   *  allocated whole never copies or leaves garbage while it fills. */
+  constructor(private capacity: number, lineCapacity: number) {
+    this.buf = sharedBuffer(Math.min(capacity, 32 << 20));
+    const n = Math.min(lineCapacity, 1 << 21);
+    this.starts = new Uint32Array(new SharedArrayBuffer((n + 1) * 4));
+    this.ymd = new Uint32Array(new SharedArrayBuffer(n * 4));
+    this.hms = new Uint32Array(new SharedArrayBuffer(n * 4));
+    this.us = new Uint32Array(new SharedArrayBuffer(n * 4));
+    this.keyed = new Uint8Array(new SharedArrayBuffer(n));
+  }
 
   /** Empty the run, keeping its buffers for the next one. */
   clear(): void {
@@ -285,7 +387,8 @@ class LineRun {
   private growLines(): void {
     const n = this.ymd.length * 2;
     const grow = <T extends Uint32Array | Uint8Array>(a: T, size: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
+      const C = a.constructor as new (b: SharedArrayBuffer) => T;
+      const b = new C(new SharedArrayBuffer(size * a.BYTES_PER_ELEMENT));
       b.set(a);
       return b;
     };
@@ -299,117 +402,47 @@ class LineRun {
   private growBytes(need: number): void {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
-    const b = Buffer.allocUnsafe(size);
+    if (need <= this.capacity) size = Math.min(size, this.capacity);
+    const b = sharedBuffer(size);
     this.buf.copy(b, 0, 0, this.bytes);
     this.buf = b;
   }
 
-  /** Line indices in string order: timestamped lines by radix sort (ties by text), the rest by text, merged. */
-  private order(): Uint32Array {
-    const n = this.lines;
-    const { ymd, hms, us, keyed, starts, buf } = this;
-    const cmp = (from: number) => (a: number, b: number) => compareBytes(buf, starts[a], starts[a + 1] - 1, buf, starts[b], starts[b + 1] - 1, from);
-    let withKey = 0;
-    for (let i = 0; i < n; i++) withKey += keyed[i];
-    let order = new Uint32Array(withKey);
-    const rest: number[] = [];
-    for (let i = 0, k = 0; i < n; i++) {
-      if (keyed[i]) order[k++] = i;
-      else rest.push(i);
-    }
-    let spare = new Uint32Array(withKey);
-    const count = new Uint32Array(1 << 16);
-    // Least significant digit first: 16-bit digits of the microseconds, then the time, then the date.
-    for (const [key, shift] of [[us, 0], [us, 16], [hms, 0], [hms, 16], [ymd, 0], [ymd, 16]] as const) {
-      if (radixPass(order, spare, key, shift, count)) [order, spare] = [spare, order];
-    }
-    const byText = cmp(KEY_LEN);
-    for (let i = 0; i < withKey; ) {
-      const first = order[i];
-      let j = i + 1;
-      while (j < withKey && ymd[order[j]] === ymd[first] && hms[order[j]] === hms[first] && us[order[j]] === us[first]) j++;
-      if (j - i > 1) order.subarray(i, j).sort(byText);
-      i = j;
-    }
-    if (!rest.length) return order;
-    const full = cmp(0);
-    rest.sort(full);
-    const out = new Uint32Array(n);
-    let a = 0;
-    let b = 0;
-    for (let k = 0; k < n; k++) {
-      out[k] = b >= rest.length || (a < withKey && full(order[a], rest[b]) <= 0) ? order[a++] : rest[b++];
-    }
-    return out;
-  }
-
-  /** Append the lines in order to `w`, staged in this run's own spare bytes: copyWithin inside one buffer
-   *  costs a fraction of Buffer.copy between buffers (which builds a view per call). */
-  writeSorted(w: FileWriter): void {
+  /** Room to stage the sorted lines after them (see writeRunSorted). */
+  private reserveStage(): void {
     if (this.buf.length - this.bytes < STAGE_MIN) this.growBytes(this.bytes + STAGE_MIN);
-    const { starts, buf } = this;
-    const order = this.order();
-    const base = this.bytes;
-    let stage = base;
-    for (const i of order) {
-      const s = starts[i];
-      const e = starts[i + 1];
-      if (e - s > buf.length - stage) {
-        w.writeRaw(buf.subarray(base, stage));
-        stage = base;
-        if (e - s > buf.length - stage) {
-          w.writeRaw(buf.subarray(s, e));
-          continue;
-        }
-      }
-      buf.copyWithin(stage, s, e);
-      stage += e - s;
-    }
-    w.writeRaw(buf.subarray(base, stage));
+  }
+
+  /** The run as a job for the sorter thread (which must finish before the run is touched again). */
+  handOff(file: string): SortJob {
+    this.reserveStage();
+    const shared = (a: Uint8Array | Uint32Array) => a.buffer as SharedArrayBuffer;
+    return {
+      file,
+      buf: shared(this.buf),
+      bytes: this.bytes,
+      lines: this.lines,
+      starts: shared(this.starts),
+      ymd: shared(this.ymd),
+      hms: shared(this.hms),
+      us: shared(this.us),
+      keyed: shared(this.keyed),
+    };
+  }
+
+  /** Append the lines in order to `w` (on this thread). */
+  writeSorted(w: FileWriter): void {
+    this.reserveStage();
+    writeRunSorted(this, (b) => w.writeRaw(b), scratch);
   }
 }
 
-/** One stable counting-sort pass of `src` into `dst` on a 16-bit digit of `key[src[i]]`; false (nothing
- *  written) when every element has the same digit. */
-function radixPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, shift: number, count: Uint32Array): boolean {
-  const n = src.length;
-  if (n < 2) return false;
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[(key[src[i]] >>> shift) & 0xffff]++;
-  if (count[(key[src[0]] >>> shift) & 0xffff] === n) return false;
-  let sum = 0;
-  for (let d = 0; d < count.length; d++) {
-    const c = count[d];
-    count[d] = sum;
-    sum += c;
-  }
-  for (let i = 0; i < n; i++) {
-    const j = src[i];
-    dst[count[(key[j] >>> shift) & 0xffff]++] = j;
-  }
-  return true;
-}
+/** Index arrays of the runs sorted on this thread (see writeRunSorted). */
+const scratch: SortScratch = { ints: new Uint32Array(0) };
 
-/** Compare two UTF-8 lines from byte `from` on, in JavaScript string order (UTF-16 code units). */
-function compareBytes(a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number, from: number): number {
-  const la = ae - as;
-  const lb = be - bs;
-  const n = la < lb ? la : lb;
-  for (let i = from; i < n; i++) {
-    const ca = a[as + i];
-    const cb = b[bs + i];
-    if (ca !== cb) {
-      // UTF-8 byte order is code point order; strings compare UTF-16 code units, which differs when a
-      // character above U+FFFF meets one in U+E000–U+FFFF: decode and compare as strings there.
-      if (ca >= 0x80 && cb >= 0x80) {
-        const x = a.toString("utf8", as, ae);
-        const y = b.toString("utf8", bs, be);
-        return x < y ? -1 : x > y ? 1 : 0;
-      }
-      return ca - cb;
-    }
-  }
-  return la - lb;
+/** A Buffer over zeroed shared memory. */
+function sharedBuffer(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
 }
 
 const READ_BLOCK = 1 << 20;
