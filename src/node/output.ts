@@ -107,14 +107,15 @@ export class TimelineSorter {
   /** Chunks handed to the sorter thread whose outcome has not been collected, oldest first. */
   private pending: { job: number; file: string }[] = [];
   private failure: Error | null = null;
-  private threaded = sortThreadEnabled();
   private tmp: string | null = null;
   /** Folders of chunks adopted from other sorters, removed after the merge. */
   private adopted: string[] = [];
   count = 0;
+  /** `threaded`: spill through the sorter thread (by default unless SPYSCOPE_SORT_THREAD=0). */
   constructor(
     private chunkLines = 2_000_000,
     private chunkBytes = 16 << 20,
+    private threaded = sortThreadEnabled(),
   ) {
     this.run = this.newRun();
   }
@@ -631,6 +632,10 @@ export interface OutputFolderOptions {
   /** Every module of the scan in its canonical order: urls.json joins the parts in this order whichever
    *  thread produced them. */
   moduleOrder?: string[];
+  /** false: sort timeline runs on the scan thread, not the sorter thread (a scan split across two threads
+   *  keeps both cores busy already; the sorter thread only costs memory there). SPYSCOPE_SORT_THREAD=0
+   *  turns it off everywhere. */
+  sortThread?: boolean;
 }
 
 export class OutputFolder implements ResultSink {
@@ -638,7 +643,7 @@ export class OutputFolder implements ResultSink {
   private objectRecord: RecordData | null = null;
   private detectionsByModule = new Map<string, Detection[]>();
   private detections: Detection[] = [];
-  private timelineSorter = new TimelineSorter();
+  private timelineSorter: TimelineSorter;
   private urls: JsonArrayWriter | null = null;
   private urlPart: FileWriter | null = null;
   private current = "";
@@ -648,6 +653,7 @@ export class OutputFolder implements ResultSink {
     private opts: OutputFolderOptions = {},
   ) {
     mkdirSync(dir, { recursive: true });
+    this.timelineSorter = new TimelineSorter(undefined, undefined, opts.sortThread !== false && sortThreadEnabled());
   }
 
   beginModule(m: ArtifactModule<any>): void {

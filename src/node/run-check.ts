@@ -110,7 +110,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
     const workerTmp = scratch ? path.join(scratch, "tmp") : null;
     for (const dir of [urlParts, workerTmp]) if (dir) mkdirSync(dir);
     const out = opts.output
-      ? new OutputFolder(opts.output, urlParts ? { urlParts, moduleOrder: modules.map((m) => m.id) } : {})
+      ? new OutputFolder(opts.output, urlParts ? { urlParts, moduleOrder: modules.map((m) => m.id), sortThread: false } : {})
       : null;
     const startedAt = isoNow();
     const progress = opts.progress ?? null;

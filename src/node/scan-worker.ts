@@ -20,7 +20,7 @@ async function run(task: ScanTask): Promise<void> {
   const sqlite = new NodeSqliteOpener();
   const opened = await spec.open(task.target, sqlite);
   try {
-    const out = task.output ? new OutputFolder(task.output, { urlParts: task.urlParts ?? undefined }) : null;
+    const out = task.output ? new OutputFolder(task.output, { urlParts: task.urlParts ?? undefined, sortThread: false }) : null;
     // Progress goes to the main thread at most every 100 ms, and whenever a module ends.
     let last = 0;
     let lastIndex = 0;

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TimelineSorter, timelineLine } from "../../src/node/output.js";
+import { sortThreadEnabled } from "../../src/node/sort-thread.js";
 import type { TimelineEvent } from "../../src/core/types.js";
 
 /** Deterministic events: shared timestamps (ties decided by the rest of the line), timestamps without the
@@ -22,17 +23,8 @@ function events(n: number, seed: number): TimelineEvent[] {
   return out;
 }
 
-/** `fill` with the sorter thread on (the default) or off (SPYSCOPE_SORT_THREAD=0, read when a sorter is made). */
-function makeSorter(threaded: boolean, chunkLines: number, chunkBytes: number): TimelineSorter {
-  const before = process.env.SPYSCOPE_SORT_THREAD;
-  process.env.SPYSCOPE_SORT_THREAD = threaded ? "1" : "0";
-  try {
-    return new TimelineSorter(chunkLines, chunkBytes);
-  } finally {
-    if (before === undefined) delete process.env.SPYSCOPE_SORT_THREAD;
-    else process.env.SPYSCOPE_SORT_THREAD = before;
-  }
-}
+/** A sorter with the sorter thread on or off (SPYSCOPE_SORT_THREAD=0 and OutputFolder's sortThread: false). */
+const makeSorter = (threaded: boolean, chunkLines: number, chunkBytes: number) => new TimelineSorter(chunkLines, chunkBytes, threaded);
 
 describe("timeline sorter thread", () => {
   let tmp: string;
@@ -79,6 +71,12 @@ describe("timeline sorter thread", () => {
       }
     }
     expect(scratchLeft()).toEqual([]);
+  });
+
+  it("is on unless SPYSCOPE_SORT_THREAD=0", () => {
+    expect(sortThreadEnabled({})).toBe(true);
+    expect(sortThreadEnabled({ SPYSCOPE_SORT_THREAD: "1" })).toBe(true);
+    expect(sortThreadEnabled({ SPYSCOPE_SORT_THREAD: "0" })).toBe(false);
   });
 
   it("sorts several sorters' runs on the one thread without mixing them up", async () => {
