@@ -4,7 +4,7 @@
 
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { settleWrites, ThreadedFile } from "./write-thread.js";
-import { compareBytes, type LineRunView, type SortJob, type SortScratch, sortThread, sortThreadEnabled, writeRunSorted } from "./sort-thread.js";
+import { compareBytes, type LineRunView, type RunBuffers, type SortJob, type SortScratch, type SortThread, sortThread, sortThreadEnabled, writeRunSorted } from "./sort-thread.js";
 import os from "node:os";
 import path from "node:path";
 import type { ArtifactModule } from "../core/artifacts/module.js";
@@ -105,8 +105,10 @@ export class TimelineSorter {
   private other: LineRun | null = null;
   private chunks: string[] = [];
   /** Chunks handed to the sorter thread whose outcome has not been collected, oldest first. */
-  private pending: { job: number; file: string }[] = [];
+  private pending: { job: number; file: string; run: LineRun }[] = [];
   private failure: Error | null = null;
+  /** The sorter thread this sorter's pending chunks went to. */
+  private thread: SortThread | null = null;
   private tmp: string | null = null;
   /** Folders of chunks adopted from other sorters, removed after the merge. */
   private adopted: string[] = [];
@@ -145,7 +147,14 @@ export class TimelineSorter {
     this.tmp ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-timeline-"));
     const file = path.join(this.tmp, `chunk-${this.chunks.length}.csv`);
     this.chunks.push(file);
-    if (!this.threaded) {
+    if (this.threaded && !this.thread) {
+      try {
+        this.thread = sortThread();
+      } catch {
+        this.threaded = false; // no thread to be had: sort here
+      }
+    }
+    if (!this.thread) {
       try {
         const w = new FileWriter(file);
         try {
@@ -159,10 +168,9 @@ export class TimelineSorter {
       this.run.clear();
       return;
     }
-    const thread = sortThread();
-    const job = thread.submit(this.run.handOff(file));
+    const job = this.thread.submit(this.run.handOff(file));
     this.run.job = job;
-    this.pending.push({ job, file });
+    this.pending.push({ job, file, run: this.run });
     const next = this.other ?? this.newRun();
     this.other = this.run;
     this.run = next;
@@ -174,16 +182,18 @@ export class TimelineSorter {
   /** Take the outcome of handed-over chunks: wait for those up to job `until`, take any already finished.
    *  The first failure is kept in `failure`. */
   private collect(until: number): void {
-    const thread = sortThread();
+    const thread = this.thread!;
     while (this.pending.length) {
-      const { job, file } = this.pending[0];
+      const { job, file, run } = this.pending[0];
       if (job > until && !thread.finished(job)) break;
       this.pending.shift();
       let message: string | undefined;
       try {
-        message = thread.wait(job);
+        const result = thread.wait(job);
+        if (result.buffers) run.restore(result.buffers);
+        message = result.message;
       } catch (e) {
-        message = errorText(e);
+        message = errorText(e); // the run's memory is lost with the thread; nothing is added after a failure
       }
       if (message !== undefined) this.fail(file, message);
     }
@@ -241,6 +251,7 @@ export class TimelineSorter {
       this.removeFolders();
       this.chunks = [];
       this.pending = [];
+      this.thread = null;
       this.run = this.newRun();
       this.other = null;
     }
@@ -281,7 +292,8 @@ const KEY_SHAPE = '"0000-00-00 00:00:00.000000"';
 
 /** Lines in one UTF-8 buffer (each followed by a newline) with their timestamps as integers:
  *  YYYYMMDD, HHMMSS and the microseconds. Equal integers mean equal timestamp text, and integer order is
- *  text order. The buffers are shared memory, so the sorter thread can take the run as it is. */
+ *  text order. Each array has an ArrayBuffer of its own, so the run's memory can be moved to the sorter thread
+ *  and back without a copy. */
 class LineRun implements LineRunView {
   buf: Buffer;
   bytes = 0;
@@ -299,13 +311,13 @@ class LineRun implements LineRunView {
    *  fill). Shared memory is zeroed lazily, page by page, so only what a run fills counts as memory; a run
    *  allocated whole never copies or leaves garbage while it fills. */
   constructor(private capacity: number, lineCapacity: number) {
-    this.buf = sharedBuffer(Math.min(capacity, 32 << 20));
+    this.buf = ownBuffer(Math.min(capacity, 32 << 20));
     const n = Math.min(lineCapacity, 1 << 21);
-    this.starts = new Uint32Array(new SharedArrayBuffer((n + 1) * 4));
-    this.ymd = new Uint32Array(new SharedArrayBuffer(n * 4));
-    this.hms = new Uint32Array(new SharedArrayBuffer(n * 4));
-    this.us = new Uint32Array(new SharedArrayBuffer(n * 4));
-    this.keyed = new Uint8Array(new SharedArrayBuffer(n));
+    this.starts = new Uint32Array(n + 1);
+    this.ymd = new Uint32Array(n);
+    this.hms = new Uint32Array(n);
+    this.us = new Uint32Array(n);
+    this.keyed = new Uint8Array(n);
   }
 
   /** Empty the run, keeping its buffers for the next one. */
@@ -388,8 +400,7 @@ class LineRun implements LineRunView {
   private growLines(): void {
     const n = this.ymd.length * 2;
     const grow = <T extends Uint32Array | Uint8Array>(a: T, size: number): T => {
-      const C = a.constructor as new (b: SharedArrayBuffer) => T;
-      const b = new C(new SharedArrayBuffer(size * a.BYTES_PER_ELEMENT));
+      const b = new (a.constructor as new (n: number) => T)(size);
       b.set(a);
       return b;
     };
@@ -404,7 +415,7 @@ class LineRun implements LineRunView {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
     if (need <= this.capacity) size = Math.min(size, this.capacity);
-    const b = sharedBuffer(size);
+    const b = ownBuffer(size);
     this.buf.copy(b, 0, 0, this.bytes);
     this.buf = b;
   }
@@ -414,21 +425,21 @@ class LineRun implements LineRunView {
     if (this.buf.length - this.bytes < STAGE_MIN) this.growBytes(this.bytes + STAGE_MIN);
   }
 
-  /** The run as a job for the sorter thread (which must finish before the run is touched again). */
+  /** The run as a job for the sorter thread, which takes its memory until restore(). */
   handOff(file: string): SortJob {
     this.reserveStage();
-    const shared = (a: Uint8Array | Uint32Array) => a.buffer as SharedArrayBuffer;
-    return {
-      file,
-      buf: shared(this.buf),
-      bytes: this.bytes,
-      lines: this.lines,
-      starts: shared(this.starts),
-      ymd: shared(this.ymd),
-      hms: shared(this.hms),
-      us: shared(this.us),
-      keyed: shared(this.keyed),
-    };
+    const { buf, starts, ymd, hms, us, keyed } = this;
+    return { file, bytes: this.bytes, lines: this.lines, buf: buf.buffer as ArrayBuffer, starts: starts.buffer as ArrayBuffer, ymd: ymd.buffer as ArrayBuffer, hms: hms.buffer as ArrayBuffer, us: us.buffer as ArrayBuffer, keyed: keyed.buffer as ArrayBuffer };
+  }
+
+  /** Take the run's memory back from the sorter thread. */
+  restore(b: RunBuffers): void {
+    this.buf = Buffer.from(b.buf);
+    this.starts = new Uint32Array(b.starts);
+    this.ymd = new Uint32Array(b.ymd);
+    this.hms = new Uint32Array(b.hms);
+    this.us = new Uint32Array(b.us);
+    this.keyed = new Uint8Array(b.keyed);
   }
 
   /** Append the lines in order to `w` (on this thread). */
@@ -441,9 +452,10 @@ class LineRun implements LineRunView {
 /** Index arrays of the runs sorted on this thread (see writeRunSorted). */
 const scratch: SortScratch = { ints: new Uint32Array(0) };
 
-/** A Buffer over zeroed shared memory. */
-function sharedBuffer(size: number): Buffer {
-  return Buffer.from(new SharedArrayBuffer(size));
+/** A Buffer over an ArrayBuffer of its own (never the shared pool: it is moved to the sorter thread and back).
+ *  Large zeroed allocations are committed page by page as they are written. */
+function ownBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size));
 }
 
 const READ_BLOCK = 1 << 20;

@@ -1,7 +1,9 @@
 // Timeline runs are sorted and written to their chunk files by a background thread, so the scan thread fills
 // the next run meanwhile (TimelineSorter in output.ts keeps two runs and waits only when both are busy).
-// A run lives in SharedArrayBuffers: handing it over posts references (no copy) and bumps a shared counter;
-// the thread answers by bumping its own counter, with a message only for a failed job.
+// A run's memory is moved to the thread with its job (transferred ArrayBuffers: no copy) and moved back with
+// the result; shared counters say when a job is queued and when it is done, so the scan thread hands over and
+// collects synchronously. (SharedArrayBuffers would save the trip back, but V8 copies within shared memory
+// element by element: staging the sorted lines cost a third more on either thread.)
 // The sort itself (writeRunSorted and the functions it calls) is one implementation for both threads: the
 // scan thread calls it when the thread is off (SPYSCOPE_SORT_THREAD=0) and for runs that never spill, and the
 // thread runs the same functions from their source text.
@@ -150,18 +152,30 @@ export function sortThreadEnabled(env: NodeJS.ProcessEnv = process.env): boolean
   return env.SPYSCOPE_SORT_THREAD !== "0";
 }
 
-/** A run handed to the thread: its shared buffers and the chunk file to write. */
-export interface SortJob {
+/** A run's memory, moved to the thread with its job and back with the result. */
+export interface RunBuffers {
+  buf: ArrayBuffer;
+  starts: ArrayBuffer;
+  ymd: ArrayBuffer;
+  hms: ArrayBuffer;
+  us: ArrayBuffer;
+  keyed: ArrayBuffer;
+}
+
+/** A run handed to the thread: its memory, its extent and the chunk file to write. */
+export interface SortJob extends RunBuffers {
   file: string;
-  buf: SharedArrayBuffer;
   bytes: number;
   lines: number;
-  starts: SharedArrayBuffer;
-  ymd: SharedArrayBuffer;
-  hms: SharedArrayBuffer;
-  us: SharedArrayBuffer;
-  keyed: SharedArrayBuffer;
 }
+
+/** A finished job: the run's memory back (null if the thread stopped), and the error if it failed. */
+export interface SortResult {
+  buffers: RunBuffers | null;
+  message?: string;
+}
+
+const transferList = (b: RunBuffers): ArrayBuffer[] => [b.buf, b.starts, b.ymd, b.hms, b.us, b.keyed];
 
 // Control words: jobs submitted, jobs finished (written or failed), 1 once the thread has stopped.
 const SUBMITTED = 0;
@@ -170,8 +184,9 @@ const STOPPED = 2;
 /** Every wait re-checks the counters at least this often (as in write-thread.ts): a lost wake-up costs a pause. */
 const WAIT_MS = 250;
 
-/** The thread's loop (plain CommonJS from a string, whatever bundler built the caller). A failed job posts
- *  { job, message } before it counts as done; anything else going wrong stops the thread with STOPPED set. */
+/** The thread's loop (plain CommonJS from a string, whatever bundler built the caller). Each job's result,
+ *  with the run's memory, is posted before the job counts as done; anything going wrong outside a job stops
+ *  the thread with STOPPED set. */
 const THREAD_SOURCE = `
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 const { openSync, writeSync, closeSync } = require("node:fs");
@@ -206,17 +221,21 @@ try {
     }
     // Posted before it was counted, so it is there.
     const job = receiveMessageOnPort(port).message;
+    let message;
     try {
       writeChunk(sort, scratch, job);
     } catch (e) {
-      port.postMessage({ job: done + 1, message: text(e) });
+      message = text(e);
     }
+    const { buf, starts, ymd, hms, us, keyed } = job;
+    const buffers = { buf, starts, ymd, hms, us, keyed };
+    port.postMessage({ job: done + 1, message, buffers }, [buf, starts, ymd, hms, us, keyed]);
     done++;
     Atomics.store(ctrl, ${DONE}, done);
     Atomics.notify(ctrl, ${DONE});
   }
 } catch (e) {
-  port.postMessage({ job: 0, message: text(e) });
+  port.postMessage({ job: 0, message: text(e), buffers: null });
   Atomics.store(ctrl, ${STOPPED}, 1);
   Atomics.notify(ctrl, ${DONE});
 }
@@ -227,8 +246,8 @@ export class SortThread {
   private port: MessagePort;
   private worker: Worker;
   private submitted = 0;
-  /** Failure messages of finished jobs not yet taken, by job number (0: the thread itself stopped). */
-  private failures = new Map<number, string>();
+  /** Results of finished jobs not yet taken, by job number (0: why the thread stopped). */
+  private results = new Map<number, SortResult>();
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -249,46 +268,50 @@ export class SortThread {
     this.port.unref();
   }
 
-  /** Hand a run over; returns its job number. */
+  /** Hand a run over (its buffers are detached here until the result brings them back); returns its job number. */
   submit(job: SortJob): number {
-    this.port.postMessage(job);
+    this.port.postMessage(job, transferList(job));
     this.submitted++;
     Atomics.store(this.ctrl, SUBMITTED, this.submitted);
     Atomics.notify(this.ctrl, SUBMITTED);
     return this.submitted;
   }
 
+  get stopped(): boolean {
+    return Atomics.load(this.ctrl, STOPPED) === 1;
+  }
+
   finished(job: number): boolean {
     return Atomics.load(this.ctrl, DONE) >= job;
   }
 
-  /** Wait until job `job` is finished; its failure message, if it failed. Throws if the thread stopped. */
-  wait(job: number): string | undefined {
+  /** Wait until job `job` is finished and take its result. Throws if the thread stopped. */
+  wait(job: number): SortResult {
     for (;;) {
       const done = Atomics.load(this.ctrl, DONE);
       if (done >= job) break;
-      if (Atomics.load(this.ctrl, STOPPED)) {
+      if (this.stopped) {
         this.takeMessages();
-        throw new Error(`the timeline sorter thread stopped: ${this.failures.get(0) ?? "unknown error"}`);
+        throw new Error(`the timeline sorter thread stopped: ${this.results.get(0)?.message ?? "unknown error"}`);
       }
       Atomics.wait(this.ctrl, DONE, done, WAIT_MS);
     }
     this.takeMessages();
-    const message = this.failures.get(job);
-    this.failures.delete(job);
-    return message;
+    const result = this.results.get(job)!;
+    this.results.delete(job);
+    return result;
   }
 
   private stop(message: string): void {
-    if (Atomics.load(this.ctrl, STOPPED)) return;
-    this.failures.set(0, message);
+    if (this.stopped) return;
+    this.results.set(0, { buffers: null, message });
     Atomics.store(this.ctrl, STOPPED, 1);
   }
 
   private takeMessages(): void {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const { job, message } = m.message as { job: number; message: string };
-      if (!this.failures.has(job)) this.failures.set(job, message);
+      const { job, ...result } = m.message as SortResult & { job: number };
+      if (!this.results.has(job)) this.results.set(job, result);
     }
   }
 }
@@ -299,7 +322,8 @@ function errorText(e: unknown): string {
 
 let shared: SortThread | null = null;
 
-/** This thread's sorter thread, started on first use. */
+/** This thread's sorter thread, started on first use and again if it stopped (the jobs it had fail). */
 export function sortThread(): SortThread {
-  return (shared ??= new SortThread());
+  if (!shared || shared.stopped) shared = new SortThread();
+  return shared;
 }
