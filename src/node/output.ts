@@ -122,10 +122,10 @@ export class TimelineSorter {
     this.run = this.newRun();
   }
 
-  /** A run sized for this sorter's chunks: it spills once it holds `chunkBytes` or `chunkLines`, so its buffer
-   *  need not be larger than that, the staging room and a last line (unless a line is huge). */
+  /** A run for this sorter's chunks: it spills once it holds `chunkBytes`, so its buffer need not grow past
+   *  that, the staging room and a last line (unless a line is huge). */
   private newRun(): LineRun {
-    return new LineRun(this.chunkBytes + STAGE_MIN + (256 << 10), this.chunkLines);
+    return new LineRun(this.chunkBytes + STAGE_MIN + (256 << 10));
   }
 
   add(line: string): void {
@@ -295,30 +295,20 @@ const KEY_SHAPE = '"0000-00-00 00:00:00.000000"';
  *  text order. Each array has an ArrayBuffer of its own, so the run's memory can be moved to the sorter thread
  *  and back without a copy. */
 class LineRun implements LineRunView {
-  buf: Buffer;
+  buf = ownBuffer(1 << 16);
   bytes = 0;
   lines = 0;
   /** Line i is buf[starts[i], starts[i + 1] - 1), its newline at starts[i + 1] - 1. */
-  starts: Uint32Array;
-  ymd: Uint32Array;
-  hms: Uint32Array;
-  us: Uint32Array;
-  keyed: Uint8Array;
+  starts = new Uint32Array(1025);
+  ymd = new Uint32Array(1024);
+  hms = new Uint32Array(1024);
+  us = new Uint32Array(1024);
+  keyed = new Uint8Array(1024);
   /** The sorter thread's job number of this run's last hand-off (0: never handed off). */
   job = 0;
 
-  /** Sized for `capacity` bytes and `lineCapacity` lines up to a bound (beyond it the buffers double as they
-   *  fill). Shared memory is zeroed lazily, page by page, so only what a run fills counts as memory; a run
-   *  allocated whole never copies or leaves garbage while it fills. */
-  constructor(private capacity: number, lineCapacity: number) {
-    this.buf = ownBuffer(Math.min(capacity, 32 << 20));
-    const n = Math.min(lineCapacity, 1 << 21);
-    this.starts = new Uint32Array(n + 1);
-    this.ymd = new Uint32Array(n);
-    this.hms = new Uint32Array(n);
-    this.us = new Uint32Array(n);
-    this.keyed = new Uint8Array(n);
-  }
+  /** The buffer doubles as lines come, up to `capacity` bytes (more only for a line that needs it). */
+  constructor(private capacity: number) {}
 
   /** Empty the run, keeping its buffers for the next one. */
   clear(): void {
@@ -452,8 +442,7 @@ class LineRun implements LineRunView {
 /** Index arrays of the runs sorted on this thread (see writeRunSorted). */
 const scratch: SortScratch = { ints: new Uint32Array(0) };
 
-/** A Buffer over an ArrayBuffer of its own (never the shared pool: it is moved to the sorter thread and back).
- *  Large zeroed allocations are committed page by page as they are written. */
+/** A Buffer over an ArrayBuffer of its own (never the shared pool: it is moved to the sorter thread and back). */
 function ownBuffer(size: number): Buffer {
   return Buffer.from(new ArrayBuffer(size));
 }
