@@ -124,8 +124,8 @@ export class TimelineSorter {
 
   /** A run for this sorter's chunks: it spills once it holds `chunkBytes`, so its buffer need not grow past
    *  that, the staging room and a last line (unless a line is huge). */
-  private newRun(): LineRun {
-    return new LineRun(this.chunkBytes + STAGE_MIN + (256 << 10));
+  private newRun(like?: LineRun): LineRun {
+    return new LineRun(this.chunkBytes + STAGE_MIN + (256 << 10), like);
   }
 
   add(line: string): void {
@@ -168,10 +168,12 @@ export class TimelineSorter {
       this.run.clear();
       return;
     }
+    // The second run starts as large as the first has grown (it is filled the same way): made before the
+    // first one's memory goes to the thread.
+    const next = this.other ?? this.newRun(this.run);
     const job = this.thread.submit(this.run.handOff(file));
     this.run.job = job;
     this.pending.push({ job, file, run: this.run });
-    const next = this.other ?? this.newRun();
     this.other = this.run;
     this.run = next;
     this.collect(next.job);
@@ -295,20 +297,32 @@ const KEY_SHAPE = '"0000-00-00 00:00:00.000000"';
  *  text order. Each array has an ArrayBuffer of its own, so the run's memory can be moved to the sorter thread
  *  and back without a copy. */
 class LineRun implements LineRunView {
-  buf = ownBuffer(1 << 16);
+  buf: Buffer;
   bytes = 0;
   lines = 0;
   /** Line i is buf[starts[i], starts[i + 1] - 1), its newline at starts[i + 1] - 1. */
-  starts = new Uint32Array(1025);
-  ymd = new Uint32Array(1024);
-  hms = new Uint32Array(1024);
-  us = new Uint32Array(1024);
-  keyed = new Uint8Array(1024);
+  starts: Uint32Array;
+  ymd: Uint32Array;
+  hms: Uint32Array;
+  us: Uint32Array;
+  keyed: Uint8Array;
   /** The sorter thread's job number of this run's last hand-off (0: never handed off). */
   job = 0;
 
-  /** The buffer doubles as lines come, up to `capacity` bytes (more only for a line that needs it). */
-  constructor(private capacity: number) {}
+  /** Buffers as large as `like`'s, or small; the byte buffer doubles as lines come, up to `capacity` bytes
+   *  (more only for a line that needs it), the line arrays double. */
+  constructor(
+    private capacity: number,
+    like?: LineRun,
+  ) {
+    this.buf = ownBuffer(like ? like.buf.length : 1 << 16);
+    const n = like ? like.ymd.length : 1024;
+    this.starts = new Uint32Array(n + 1);
+    this.ymd = new Uint32Array(n);
+    this.hms = new Uint32Array(n);
+    this.us = new Uint32Array(n);
+    this.keyed = new Uint8Array(n);
+  }
 
   /** Empty the run, keeping its buffers for the next one. */
   clear(): void {
