@@ -8,6 +8,7 @@ import { compareBytes, type LineRunView, type RunBuffers, type SortJob, type Sor
 import os from "node:os";
 import path from "node:path";
 import type { ArtifactModule } from "../core/artifacts/module.js";
+import { errorText } from "../core/util/errors.js";
 import type { ModuleCoverage, ResultSink } from "../core/analysis/engine.js";
 import { ALERTS_TIMELINE_HEADER, csvRow, TIMELINE_HEADER, toMvtAlert } from "../core/report/alerts.js";
 import { recordJson, toJson } from "../core/report/json.js";
@@ -266,10 +267,6 @@ export class TimelineSorter {
     this.tmp = null;
     this.adopted = [];
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** UTF-8 of `s` into `b` at `p`; returns the end. Short ASCII text is copied in a loop, cheaper than a call

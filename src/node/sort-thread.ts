@@ -8,6 +8,7 @@
 // scan thread calls it when the thread is off (SPYSCOPE_SORT_THREAD=0) and for runs that never spill, and the
 // thread runs the same functions from their source text.
 
+import { errorText } from "../core/util/errors.js";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 
 /** A run of timeline lines: line i is buf[starts[i], starts[i + 1] - 1) followed by a newline, keyed[i] says
@@ -314,10 +315,6 @@ export class SortThread {
       if (!this.results.has(job)) this.results.set(job, result);
     }
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 let shared: SortThread | null = null;
