@@ -3,7 +3,7 @@
 // Records are streamed to disk; the timeline is sorted externally in bounded memory.
 
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
-import { settleWrites, ThreadedFile } from "./write-thread.js";
+import { ThreadedFile } from "./write-thread.js";
 import { compareBytes, type LineRunView, type RunBuffers, type SortJob, type SortScratch, type SortThread, sortThread, sortThreadEnabled, writeRunSorted } from "./sort-thread.js";
 import os from "node:os";
 import path from "node:path";
@@ -48,9 +48,8 @@ export class FileWriter {
   flush(): void {
     this.f.flush();
   }
-  /** With `defer`, return at once: the write thread closes the file (see settleWrites). */
-  close(defer = false): void {
-    this.f.close(defer);
+  close(): void {
+    this.f.close();
   }
 }
 
@@ -80,9 +79,9 @@ export class JsonArrayWriter {
   get count(): number {
     return this.n;
   }
-  close(defer = false): void {
+  close(): void {
     this.w.write(this.n ? "\n]\n" : "]\n");
-    this.w.close(defer);
+    this.w.close();
   }
 }
 
@@ -708,25 +707,24 @@ export class OutputFolder implements ResultSink {
   }
 
   endModule(m: ArtifactModule<any>, _c: ModuleCoverage): void {
-    // Nothing reads a module's files back during the scan: the write thread closes them (settle()).
-    this.moduleWriter?.close(true);
+    this.moduleWriter?.close();
     this.moduleWriter = null;
     this.urlPart?.close();
     this.urlPart = null;
     if (this.objectRecord) {
       const w = new FileWriter(path.join(this.dir, `${m.id}.json`));
       w.write(toJson(this.objectRecord) + "\n");
-      w.close(true);
+      w.close();
       this.objectRecord = null;
     }
     const dets = this.detectionsByModule.get(m.id);
-    if (dets?.length) this.writeJsonArray(`${m.id}_detected.json`, dets, toMvtAlert, true);
+    if (dets?.length) this.writeJsonArray(`${m.id}_detected.json`, dets, toMvtAlert);
     this.detectionsByModule.delete(m.id);
   }
 
   /** `toJson(items.map(map))` written element by element, byte for byte the same, without building the
    *  whole text (a scan with tens of thousands of alerts would hold it all at once). */
-  writeJsonArray<T>(name: string, items: readonly T[], map: (item: T) => unknown, defer = false): void {
+  writeJsonArray<T>(name: string, items: readonly T[], map: (item: T) => unknown): void {
     const w = new FileWriter(path.join(this.dir, name));
     try {
       if (!items.length) {
@@ -740,14 +738,8 @@ export class OutputFolder implements ResultSink {
       }
       w.write("\n]\n");
     } finally {
-      w.close(defer);
+      w.close();
     }
-  }
-
-  /** Wait until every file of this folder is written and closed; throws the first write error. A scan thread
-   *  that does not run finish() (a worker) calls this before reporting. */
-  settle(): void {
-    settleWrites();
   }
 
   writeJson(name: string, value: unknown): void {
@@ -790,7 +782,6 @@ export class OutputFolder implements ResultSink {
     for (const d of this.detections) at.add(csvRow([d.eventTime ?? "", d.module, d.message.replace(/\r?\n/g, "\\n"), toJson(d.record, 0)]));
     await at.writeTo(path.join(this.dir, "alerts_timeline.csv"), ALERTS_TIMELINE_HEADER);
     if (this.opts.timeline !== false) await this.timelineSorter.writeTo(path.join(this.dir, "timeline.csv"), TIMELINE_HEADER);
-    this.settle();
   }
 
   /** urls.json from the per-module parts, in module order: byte for byte what one JsonArrayWriter writes. */

@@ -44,10 +44,7 @@ async function run(task: ScanTask): Promise<void> {
       },
     );
     const summary = mergeSummaries(modules, parts, 0);
-    const timeline = out ? out.handOverTimeline() : null;
-    // Its module files on disk (or their write error reported) before the main thread takes over.
-    out?.settle();
-    post({ type: "done", summary, hashes: [...opened.acquisition.evidence.hashes()], timeline });
+    post({ type: "done", summary, hashes: [...opened.acquisition.evidence.hashes()], timeline: out ? out.handOverTimeline() : null });
   } finally {
     await opened.close();
     sqlite.dispose();

@@ -1,17 +1,13 @@
 // Output bytes are written to disk by one background thread, so the kernel's share of writing a multi-gigabyte
 // output folder (a fifth of a large scan's time) runs on the second core while the scan goes on. Writers fill
 // 1 MiB slots of one shared buffer and queue them; the thread writes queued slots in order and hands them back.
-// The scan only waits when every slot is queued (the disk is behind) or when a file is closed and read back;
-// a file closed with `defer` is closed by the thread after its last bytes, and its errors surface at settle().
+// The scan only waits when every slot is queued (the disk is behind) or when a file is closed.
 
 import { closeSync, openSync } from "node:fs";
-import { isMainThread, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 
 export const SLOT_BYTES = 1 << 20;
 const SLOTS = 16;
-
-// Per slot: file descriptor, byte count, file serial number, 1 to close the file after the bytes.
-const META = 4;
 
 // Control words: slots queued so far, slots written so far.
 const QUEUED = 0;
@@ -24,7 +20,7 @@ const WAIT_MS = 250;
 /** The writer thread's loop (plain CommonJS: it runs from a string, whatever bundler built the caller). */
 const THREAD_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { writeSync, closeSync } = require("node:fs");
+const { writeSync } = require("node:fs");
 const { ctrl, queue, meta, failed, data, error } = workerData;
 const SLOT = ${SLOT_BYTES};
 let written = 0;
@@ -35,21 +31,14 @@ for (;;) {
     continue;
   }
   const slot = queue[written % queue.length];
-  const fd = meta[slot * ${META}];
-  const len = meta[slot * ${META} + 1];
-  const closeAfter = meta[slot * ${META} + 3] === 1;
+  const fd = meta[slot * 2];
+  const len = meta[slot * 2 + 1];
   failed[slot] = 0;
-  let open = true;
   try {
     const view = new Uint8Array(data.buffer, slot * SLOT, len);
     let done = 0;
     while (done < len) done += writeSync(fd, view, done, len - done);
-    if (closeAfter) {
-      open = false;
-      closeSync(fd);
-    }
   } catch (e) {
-    if (closeAfter && open) try { closeSync(fd); } catch {}
     const msg = new TextEncoder().encode(String(e && e.message ? e.message : e)).subarray(0, error.length - 4);
     new DataView(error.buffer).setUint32(0, msg.length);
     error.set(msg, 4);
@@ -65,13 +54,10 @@ class WriteThread {
   private ctrl = new Int32Array(new SharedArrayBuffer(2 * 4));
   /** Per slot: whether its last write failed. */
   private failed = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-  /** The first write error of each file (by serial number) not yet reported. */
+  /** The first write error of each open file descriptor. */
   private failures = new Map<number, string>();
-  /** Files closed with `defer` whose outcome has not been reported: serial number → path. */
-  private deferred = new Map<number, string>();
-  private serial = 0;
   private queue = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-  private meta = new Int32Array(new SharedArrayBuffer(SLOTS * META * 4));
+  private meta = new Int32Array(new SharedArrayBuffer(SLOTS * 2 * 4));
   private data = new Uint8Array(new SharedArrayBuffer(SLOTS * SLOT_BYTES));
   private error = new Uint8Array(new SharedArrayBuffer(1024));
   private free: number[] = [];
@@ -84,16 +70,9 @@ class WriteThread {
   constructor() {
     for (let i = SLOTS - 1; i >= 0; i--) this.free.push(i);
     const { ctrl, queue, meta, failed, data, error } = this;
-    // It closes descriptors other threads opened (deferred closes): without fd tracking, or Node would warn.
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { ctrl, queue, meta, failed, data, error }, trackUnmanagedFds: false });
-    // The thread never keeps the process alive: files are drained before they are read or reported, and
-    // whatever is still queued when the process exits is written first.
+    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { ctrl, queue, meta, failed, data, error } });
+    // The thread never keeps the process alive: every file is drained before it is closed.
     this.worker.unref();
-    process.on("exit", () => this.drain());
-  }
-
-  nextSerial(): number {
-    return ++this.serial;
   }
 
   /** A free slot as a Buffer over the shared memory, waiting for the thread when all are queued. */
@@ -112,12 +91,10 @@ class WriteThread {
     this.free.push(slot);
   }
 
-  /** Queue the first `length` bytes of `slot` for `fd` (file `serial`), closing it afterwards if `close`. */
-  submit(slot: number, fd: number, length: number, serial: number, close = false): void {
-    this.meta[slot * META] = fd;
-    this.meta[slot * META + 1] = length;
-    this.meta[slot * META + 2] = serial;
-    this.meta[slot * META + 3] = close ? 1 : 0;
+  /** Queue the first `length` bytes of `slot` for `fd`. */
+  submit(slot: number, fd: number, length: number): void {
+    this.meta[slot * 2] = fd;
+    this.meta[slot * 2 + 1] = length;
     this.queue[this.queued % SLOTS] = slot;
     this.pending.push(slot);
     this.queued++;
@@ -131,29 +108,12 @@ class WriteThread {
     this.reclaim();
   }
 
-  /** The first write error of file `serial` (forgotten with `forget`: the file is being closed). */
-  takeFailure(serial: number, forget: boolean): string | undefined {
+  /** The first write error of `fd` since the last call (which forgets it: the descriptor is being closed). */
+  takeFailure(fd: number, forget: boolean): string | undefined {
     this.reclaim();
-    const msg = this.failures.get(serial);
-    if (forget) this.failures.delete(serial);
+    const msg = this.failures.get(fd);
+    if (forget) this.failures.delete(fd);
     return msg;
-  }
-
-  defer(serial: number, file: string): void {
-    this.deferred.set(serial, file);
-  }
-
-  /** Wait for every queued byte and deferred close; the first failure among deferred files, if any. */
-  settle(): { file: string; message: string } | undefined {
-    this.drain();
-    let first: { file: string; message: string } | undefined;
-    for (const [serial, file] of this.deferred) {
-      const message = this.failures.get(serial);
-      this.failures.delete(serial);
-      if (message !== undefined) first ??= { file, message };
-    }
-    this.deferred.clear();
-    return first;
   }
 
   private reclaim(): void {
@@ -161,10 +121,10 @@ class WriteThread {
     while (this.reclaimed < written) {
       const slot = this.pending.shift()!;
       if (this.failed[slot]) {
-        const serial = this.meta[slot * META + 2];
-        if (!this.failures.has(serial)) {
+        const fd = this.meta[slot * 2];
+        if (!this.failures.has(fd)) {
           const len = new DataView(this.error.buffer).getUint32(0);
-          this.failures.set(serial, Buffer.from(this.error.buffer, 4, len).toString("utf8"));
+          this.failures.set(fd, Buffer.from(this.error.buffer, 4, len).toString("utf8"));
         }
       }
       this.free.push(slot);
@@ -176,24 +136,14 @@ class WriteThread {
 let shared: WriteThread | null = null;
 const thread = (): WriteThread => (shared ??= new WriteThread());
 
-/** Wait until every file written through the thread is on disk and closed; throws the first write error
- *  of a file closed with `defer`, naming it. */
-export function settleWrites(): void {
-  if (!shared) return;
-  const failure = shared.settle();
-  if (failure) throw new Error(`writing ${failure.file} failed: ${failure.message}`);
-}
-
 /** A file written through the background thread: bytes go into a shared slot, full slots are queued. */
 export class ThreadedFile {
   private fd: number;
   private slot: number;
-  private serial: number;
   buf: Buffer;
   off = 0;
   constructor(readonly file: string) {
     this.fd = openSync(file, "w");
-    this.serial = thread().nextSerial();
     ({ slot: this.slot, buf: this.buf } = thread().acquire());
   }
 
@@ -202,13 +152,13 @@ export class ThreadedFile {
     if (!this.off) return;
     const t = thread();
     this.throwIfFailed(false);
-    t.submit(this.slot, this.fd, this.off, this.serial);
+    t.submit(this.slot, this.fd, this.off);
     ({ slot: this.slot, buf: this.buf } = t.acquire());
     this.off = 0;
   }
 
   private throwIfFailed(closing: boolean): void {
-    const msg = thread().takeFailure(this.serial, closing);
+    const msg = thread().takeFailure(this.fd, closing);
     if (msg !== undefined) throw new Error(`writing ${this.file} failed: ${msg}`);
   }
 
@@ -224,21 +174,10 @@ export class ThreadedFile {
     }
   }
 
-  /** Close the file once its bytes are written. With `defer` the thread closes it and the caller goes on at
-   *  once (the file must not be read before settleWrites(), which also reports its errors). Only the main
-   *  thread defers: a worker thread's descriptors are closed again by Node when it exits (trackUnmanagedFds),
-   *  which would hit whatever file reused the number after the write thread closed it. */
-  close(defer = false): void {
+  close(): void {
     const t = thread();
-    if (defer && isMainThread) {
-      this.throwIfFailed(false);
-      t.defer(this.serial, this.file);
-      t.submit(this.slot, this.fd, this.off, this.serial, true);
-      this.off = 0;
-      return;
-    }
     try {
-      if (this.off) t.submit(this.slot, this.fd, this.off, this.serial);
+      if (this.off) t.submit(this.slot, this.fd, this.off);
       else t.release(this.slot);
       this.off = 0;
       t.drain();
