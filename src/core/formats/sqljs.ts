@@ -77,8 +77,8 @@ export class SqlJsOpener implements SqliteOpener {
     try {
       const db = new this.SQL.Database(bytes);
       db.exec("SELECT count(*) FROM sqlite_master");
-      db.create_function(BASE64_SQL_FUNCTION, (v: SqlValue) => base64SqlValue(v));
-      db.create_function(NUMBER_JSON_SQL_FUNCTION, (v: SqlValue) => numberJsonSqlValue(v));
+      db.create_function(BASE64_SQL_FUNCTION, base64SqlValue);
+      db.create_function(NUMBER_JSON_SQL_FUNCTION, numberJsonSqlValue);
       return new SqlJsDatabase(db);
     } catch (e) {
       throw new SqliteError(path, `cannot open SQLite database: ${errorText(e)}`);

@@ -7,6 +7,7 @@ import { isoFromMac } from "../../util/time.js";
 import { extractUrls } from "../../util/urls.js";
 import { bytesToBase64, withRecordJson } from "../../report/json.js";
 import { pyStr } from "../../util/py.js";
+import { errorText } from "../../util/errors.js";
 
 /** The message columns the checks, URLs and timeline read. */
 const LEAN_COLUMNS = ["ROWID", "guid", "text", "service", "account", "date", "date_read", "is_from_me"];
@@ -24,14 +25,14 @@ const ADDED_FIELDS = ["phone_number", "isodate", "isodate_read", "direction", "l
 
 const JSON_COLUMN = "spyscope_record_json";
 
-/** The query that reads the lean columns plus each whole message as JSON rendered by SQLite: the first part of
- *  exactly what recordJson(messageRecord(row)) writes, up to and including "phone_number" (null when the
- *  schema rules that out). Building and serialising objects of 80+ columns in JavaScript costs about twice as
+/** The SQL of each whole message as JSON rendered by SQLite: the first part of exactly what
+ *  recordJson(messageRecord(row)) writes, up to and including "phone_number" (null when the schema rules that
+ *  out). Building and serialising objects of 80+ columns in JavaScript costs about twice as
  *  much. BLOBs become base64 and REAL values JavaScript's digits through our SQL functions, in every column
  *  whose declared type lets them in unconverted; checking the 60 INTEGER columns as well would cost more than
  *  the rendering saves, so a fractional REAL there (which iOS does not write) keeps SQLite's 17 digits
  *  (0.33333333333333332 for JavaScript's 0.3333333333333333: the same number). */
-function jsonQuery(db: SqliteDatabase, from: string): string | null {
+function messageJsonSql(db: SqliteDatabase): string | null {
   const info = db.all(`PRAGMA table_info("message")`);
   const names = info.map((r) => String(r.name));
   if (!names.length || names.some((n) => ADDED_FIELDS.includes(n) || n === JSON_COLUMN)) return null;
@@ -53,7 +54,7 @@ function jsonQuery(db: SqliteDatabase, from: string): string | null {
     }
     return `'${name.replace(/'/g, "''")}', ${value}`;
   });
-  return `SELECT ${LEAN_COLUMNS.map((c) => `message."${c}"`).join(", ")}, handle.id AS "phone_number", json_object(${fields.join(", ")}, 'phone_number', handle.id) AS "${JSON_COLUMN}" ${from}`;
+  return `json_object(${fields.join(", ")}, 'phone_number', handle.id)`;
 }
 
 /** A message row as MVT's SMS record (annotated in place: rows are fresh objects of 80+ columns). */
@@ -84,8 +85,9 @@ export const sms = artifact({
   sources: [{ domain: "HomeDomain", path: "Library/SMS/sms.db" }],
   async *records(ctx) {
     for await (const { db } of ctx.databases()) {
-      const from = "FROM message, handle WHERE handle.rowid = message.handle_id";
-      const query = (columns: string, where = "") => `SELECT ${columns}, handle.id AS "phone_number" ${from}${where}`;
+      const query = (columns: string, where = "") =>
+        `SELECT ${columns}, handle.id AS "phone_number" FROM message, handle WHERE handle.rowid = message.handle_id${where}`;
+      const lean = LEAN_COLUMNS.map((c) => `message."${c}"`).join(", ");
       // Only what the checks and the timeline use is read into objects (sms.db has 80+ columns): without an
       // output folder nothing more, with one each message's JSON as SQLite renders it. A detection still gets
       // the whole message, read again by its ROWID.
@@ -93,19 +95,21 @@ export const sms = artifact({
         const [row] = db.all(query("message.*", " AND message.ROWID = ?"), [m.ROWID as number]);
         return row ? messageRecord(row) : undefined;
       };
-      let done = 0;
-      let lastRowid: unknown = null;
       if (ctx.fullRecords === false) {
-        for (const row of db.iterate(query(LEAN_COLUMNS.map((c) => `message.${c}`).join(", ")))) {
+        for (const row of db.iterate(query(lean))) {
           const m = messageRecord(row);
           withWholeRecord(m, whole);
           yield m;
         }
         continue;
       }
-      const jq = jsonQuery(db, from);
-      if (jq) {
-        const rows = db.iterate(jq);
+      // Messages given with SQLite's JSON; after an error the rest are read again as objects.
+      let given = 0;
+      let lastRowid: unknown = null;
+      let complete = false;
+      const json = messageJsonSql(db);
+      if (json) {
+        const rows = db.iterate(query(`${lean}, ${json} AS "${JSON_COLUMN}"`));
         for (;;) {
           let next: IteratorResult<SqlRow>;
           try {
@@ -113,29 +117,29 @@ export const sms = artifact({
           } catch (e) {
             // A BLOB where json_object cannot take one (a column declared INTEGER or TEXT): the rest of the
             // messages are read as objects, after the ones already given (the same query plan, the same order).
-            ctx.warn(`sms.db: messages after ROWID ${String(lastRowid)} rendered without SQLite JSON (${e instanceof Error ? e.message : String(e)})`);
+            ctx.warn(`sms.db: messages after ROWID ${String(lastRowid)} rendered without SQLite JSON (${errorText(e)})`);
             break;
           }
           if (next.done) {
-            done = -1;
+            complete = true;
             break;
           }
           const row = next.value;
-          const json = row[JSON_COLUMN] as string;
+          const rendered = row[JSON_COLUMN] as string;
           // Left out of any JSON of the lean object (undefined), without reshaping it as delete would.
           (row as Record<string, unknown>)[JSON_COLUMN] = undefined;
           const m = messageRecord(row);
           withWholeRecord(m, whole);
           lastRowid = m.ROWID;
-          done++;
-          yield withRecordJson(m, json.slice(0, -1) + tailJson(m));
+          given++;
+          yield withRecordJson(m, rendered.slice(0, -1) + tailJson(m));
         }
-        if (done === -1) continue;
+        if (complete) continue;
       }
       let skipped = 0;
       for (const row of db.iterate(query("message.*"))) {
-        if (skipped < done) {
-          if (++skipped === done && row.ROWID !== lastRowid) {
+        if (skipped < given) {
+          if (++skipped === given && row.ROWID !== lastRowid) {
             throw new Error(`sms.db: messages came back in another order when read again (ROWID ${String(row.ROWID)}, expected ${String(lastRowid)})`);
           }
           continue;
