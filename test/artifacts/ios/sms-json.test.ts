@@ -60,18 +60,23 @@ function oddMessages(db: Database.Database): void {
   for (const r of rows) ins.run(...r);
 }
 
+/** A backup whose sms.db holds `rows` generated messages, then whatever `change` does to it. */
+function smsBackup(rows: number, change: (db: Database.Database) => void): string {
+  return makeBackup([
+    {
+      domain: "HomeDomain",
+      relativePath: "Library/SMS/sms.db",
+      sqlite: (db, g) => {
+        generateSms(db, { ...g, rows });
+        change(db);
+      },
+    },
+  ]);
+}
+
 describe.each(["better-sqlite3", "sql.js"] as const)("sms: SQLite-rendered record JSON (%s)", (engine) => {
   it("is byte-identical to the whole record's JSON on every message", async () => {
-    const dir = makeBackup([
-      {
-        domain: "HomeDomain",
-        relativePath: "Library/SMS/sms.db",
-        sqlite: (db, g) => {
-          generateSms(db, { ...g, rows: 300 });
-          oddMessages(db);
-        },
-      },
-    ]);
+    const dir = smsBackup(300, oddMessages);
     const { pairs, warnings } = await renderBoth(dir, engine);
     expect(pairs.length).toBeGreaterThan(300);
     expect(warnings).toEqual([]);
@@ -94,16 +99,7 @@ describe.each(["better-sqlite3", "sql.js"] as const)("sms: SQLite-rendered recor
   });
 
   it("renders the messages after a BLOB in an INTEGER column without SQLite, none lost or repeated", async () => {
-    const dir = makeBackup([
-      {
-        domain: "HomeDomain",
-        relativePath: "Library/SMS/sms.db",
-        sqlite: (db, g) => {
-          generateSms(db, { ...g, rows: 200 });
-          db.prepare("UPDATE message SET version = ? WHERE ROWID = 50").run(Buffer.from([9, 9]));
-        },
-      },
-    ]);
+    const dir = smsBackup(200, (db) => db.prepare("UPDATE message SET version = ? WHERE ROWID = 50").run(Buffer.from([9, 9])));
     const { pairs, warnings } = await renderBoth(dir, engine);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^sms\.db: messages after ROWID 49 rendered without SQLite JSON \(.*BLOB/);
