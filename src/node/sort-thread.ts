@@ -10,6 +10,8 @@
 
 import { errorText } from "../core/util/errors.js";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+// Every wait re-checks the counters at least this often, as the write thread's do: a lost wake-up costs a pause.
+import { WAIT_MS } from "./write-thread.js";
 
 /** A run of timeline lines: line i is buf[starts[i], starts[i + 1] - 1) followed by a newline, keyed[i] says
  *  whether it starts with a `"YYYY-MM-DD HH:MM:SS.ffffff"` timestamp, read as ymd / hms / us integers. */
@@ -182,8 +184,6 @@ const transferList = (b: RunBuffers): ArrayBuffer[] => [b.buf, b.starts, b.ymd, 
 const SUBMITTED = 0;
 const DONE = 1;
 const STOPPED = 2;
-/** Every wait re-checks the counters at least this often (as in write-thread.ts): a lost wake-up costs a pause. */
-const WAIT_MS = 250;
 
 /** The thread's loop (plain CommonJS from a string, whatever bundler built the caller). Each job's result,
  *  with the run's memory, is posted before the job counts as done; anything going wrong outside a job stops

@@ -15,7 +15,7 @@ const WRITTEN = 1;
 /** Every wait re-checks the counters at least this often, so a lost wake-up would cost a pause, not a hang.
  *  (A profiled run once hung with both threads waiting; profiling worker threads with --cpu-prof is known to
  *  hang Node, nodejs/node#56947, and plain runs never have.) */
-const WAIT_MS = 250;
+export const WAIT_MS = 250;
 
 /** The writer thread's loop (plain CommonJS: it runs from a string, whatever bundler built the caller). */
 const THREAD_SOURCE = `
