@@ -35,6 +35,10 @@ export class DirectoryEvidence implements Evidence {
     return real;
   }
 
+  localPath(rel: string): Promise<string> {
+    return this.resolve(rel);
+  }
+
   async stat(rel: string): Promise<EvidenceStat | null> {
     try {
       const st = await fs.stat(await this.resolve(rel));

@@ -1,9 +1,11 @@
 // SQLite for Node through better-sqlite3. The evidence database (and its -wal, if any) is streamed into a
 // private temporary folder and opened there, so rows that live only in the WAL are seen (SQLite replays it
-// on the copy) and nothing is ever created or changed beside the evidence.
+// on the copy) and nothing is ever created or changed beside the evidence. The one exception: a database of
+// a plain evidence folder in rollback-journal mode with no -wal or -journal beside it is opened where it lies,
+// read-only (SQLite then reads it and creates nothing; a copy would only cost its size in writes).
 
 import Database from "better-sqlite3";
-import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
@@ -73,6 +75,8 @@ interface PrivateCopy {
 export class NodeSqliteOpener implements SqliteOpener {
   private dir: string | null = null;
   private seq = 0;
+  /** Databases opened so far where they lie, and through a private copy. */
+  readonly opened = { inPlace: 0, copied: 0 };
   // A database opened twice (Manifest.db: by the backup to resolve files, then by the manifest module) is
   // copied, and its bytes hashed, once.
   private copies = new WeakMap<Evidence, Map<string, PrivateCopy>>();
@@ -134,28 +138,65 @@ export class NodeSqliteOpener implements SqliteOpener {
     rmSync(copy.slot, { recursive: true, force: true });
   }
 
+  /** The evidence file itself when SQLite can read it in place without creating or changing anything: a file
+   *  of a plain folder, in rollback-journal mode (header bytes 18-19 both 1; WAL mode needs a -shm), with no
+   *  -wal in the evidence and no -wal or -journal beside it (a hot journal would need a rollback). Its bytes are
+   *  hashed through the evidence first, as a copy's would be. Null: make a private copy. */
+  private async inPlace(evidence: Evidence, rel: string): Promise<string | null> {
+    if (!evidence.localPath) return null;
+    const abs = await evidence.localPath(rel);
+    const head = Buffer.alloc(100);
+    const fd = openSync(abs, "r");
+    try {
+      if (readSync(fd, head, 0, head.length, 0) < head.length) return null;
+    } finally {
+      closeSync(fd);
+    }
+    if (!isSqlite(head) || head[18] !== 1 || head[19] !== 1) return null;
+    const wal = await evidence.stat(`${rel}-wal`);
+    if ((wal && wal.size > 0) || existsSync(`${abs}-wal`) || existsSync(`${abs}-journal`)) return null;
+    if (!evidence.hashes().has(rel)) {
+      for await (const _ of evidence.stream(rel)) {
+        /* the evidence hashes every chunk */
+      }
+    }
+    return abs;
+  }
+
   async open(evidence: Evidence, rel: string): Promise<SqliteDatabase> {
     const st = await evidence.stat(rel);
     if (!st || st.isDirectory) throw new SqliteError(rel, "database file is missing from the evidence");
     if (st.size === 0) throw new SqliteError(rel, "database file is empty (0 bytes)");
+    if (process.env.SPYSCOPE_SQLITE_COPY !== "1") {
+      const abs = await this.inPlace(evidence, rel).catch(() => null);
+      if (abs) {
+        this.opened.inPlace++;
+        return this.openAt(abs, rel, { readonly: true }, () => {});
+      }
+    }
     const copy = await this.privateCopy(evidence, rel);
+    this.opened.copied++;
+    return this.openAt(copy.dbPath, rel, {}, () => this.release(evidence, rel, copy));
+  }
+
+  private openAt(file: string, rel: string, mode: { readonly?: boolean }, release: () => void): SqliteDatabase {
     let db: Database.Database;
     try {
-      db = new Database(copy.dbPath, { fileMustExist: true });
+      db = new Database(file, { fileMustExist: true, ...mode });
       db.pragma("query_only = ON");
       db.function(BASE64_SQL_FUNCTION, { deterministic: true, safeIntegers: true }, base64SqlValue as (v: unknown) => unknown);
       db.function(NUMBER_JSON_SQL_FUNCTION, { deterministic: true, safeIntegers: true }, numberJsonSqlValue as (v: unknown) => unknown);
       // Force the header and schema to be read now so a corrupt file fails here, with its name.
       db.prepare("SELECT count(*) FROM sqlite_master").get();
     } catch (e) {
-      this.release(evidence, rel, copy);
+      release();
       throw new SqliteError(rel, `cannot open SQLite database: ${errorText(e)}`);
     }
     let closed = false;
     return new BetterSqliteDatabase(db, () => {
       if (closed) return;
       closed = true;
-      this.release(evidence, rel, copy);
+      release();
     });
   }
 

@@ -63,6 +63,38 @@ export async function scanBackup(dir: string, modules: ArtifactModule<any>[], ma
   }
 }
 
+/** The scan of a backup as check-backup runs it without an output folder: no record writer (modules may read
+ *  lean records), and a timeline and URL list only when asked for. */
+export async function scanBackupLean(
+  dir: string,
+  modules: ArtifactModule<any>[],
+  matcher: Matcher | null,
+  keep: { timeline?: boolean; urls?: boolean } = {},
+): Promise<Omit<Collected, "records" | "hashes">> {
+  const evidence = await DirectoryEvidence.open(dir);
+  const sqlite = new NodeSqliteOpener();
+  const backup = await IosBackup.open(evidence, sqlite);
+  const out: Omit<Collected, "records" | "hashes" | "summary"> = { detections: [], timeline: [], urls: [], coverage: new Map() };
+  try {
+    const summary = await scan({
+      acquisition: backup,
+      modules,
+      matcher,
+      sqlite,
+      sink: {
+        detection: (d) => out.detections.push(d),
+        ...(keep.timeline ? { timeline: (e: TimelineEvent) => out.timeline.push(e) } : {}),
+        ...(keep.urls ? { url: (u: UrlSighting) => out.urls.push(u) } : {}),
+        endModule: (_m, c) => void out.coverage.set(c.module, c),
+      },
+    });
+    return { ...out, summary };
+  } finally {
+    backup.close();
+    sqlite.dispose();
+  }
+}
+
 /** MVT's JSON output for a module of the iOS fixture. */
 export async function expectedMvt(name: string): Promise<any> {
   const { readFile } = await import("node:fs/promises");

@@ -132,6 +132,7 @@ function makeContext(
     gap,
     warn: (m) => state.warnings.push(m),
     fullRecords: typeof opts.sink.record === "function",
+    timeline: typeof opts.sink.timeline === "function",
     async *databases(specs) {
       for await (const file of files(specs)) {
         let db: SqliteDatabase;
@@ -269,6 +270,8 @@ export class RecordProcessor {
     if (this.opts.records !== false) this.sink.record?.(m, record);
     if (m.observables) {
       let time: string | null | undefined;
+      let detectionTime: string | null | undefined;
+      let whole: RecordData | undefined;
       let seen: Set<string> | undefined;
       for (const obs of m.observables(record)) {
         if (obs.type === "url" && this.opts.urls !== false && this.sink.url) {
@@ -282,8 +285,10 @@ export class RecordProcessor {
           const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          time ??= m.time?.(record) ?? null;
-          this.detect({ level: "critical", module: m.id, message: match.message, eventTime: time ?? "", record, match });
+          // A lean record (no output folder) is read whole for its detection, and its time taken from that.
+          whole ??= wholeRecord(record) as RecordData;
+          detectionTime ??= m.time?.(whole) ?? null;
+          this.detect({ level: "critical", module: m.id, message: match.message, eventTime: detectionTime ?? "", record: whole, match });
         }
       }
     }

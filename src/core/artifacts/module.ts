@@ -77,6 +77,9 @@ export interface ModuleContext {
   /** False when no writer keeps whole records (a scan without an output folder): a module may then read
    *  only the fields its observables, timeline and checks use. */
   fullRecords?: boolean;
+  /** False when nothing keeps timeline events: with fullRecords false too, a module may leave out what only
+   *  its timeline uses. */
+  timeline?: boolean;
 }
 
 export interface ArtifactModule<R extends RecordData = RecordData> {

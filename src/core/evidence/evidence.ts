@@ -19,6 +19,10 @@ export interface Evidence {
   stream(path: string): AsyncIterable<Uint8Array>;
   /** SHA-256 (hex) of every file read so far, by evidence-relative path. */
   hashes(): Map<string, string>;
+  /** Where a file of a plain evidence folder lies on this machine, for readers that open it in place,
+   *  read-only (absent for archives and decrypting views, whose bytes exist only as read). A reader that uses
+   *  it must still read the file through stream() or read() once, so that its SHA-256 is recorded. */
+  localPath?(path: string): Promise<string>;
 }
 
 export class EvidenceError extends Error {

@@ -67,6 +67,18 @@ export function parsePlist(bytes: Uint8Array, opts: PlistParseOptions = {}): Pli
   return guardStack(() => new XmlPlistReader(text, limits).read());
 }
 
+/** Why bytes are not a structurally sound binary plist (bad header, trailer or offset table), or null when
+ *  they are: a check that costs no decoding, for callers that decode only some of many plists. */
+export function binaryPlistStructureError(bytes: Uint8Array): string | null {
+  if (!startsWithAscii(bytes, "bplist00")) return "not a binary plist (bplist00)";
+  try {
+    new BinaryPlistReader(bytes, { maxObjects: DEFAULT_MAX_OBJECTS, maxDepth: DEFAULT_MAX_DEPTH }).trailer();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** True if the bytes start like a binary or XML property list (a cheap sniff, not a validation). */
 export function looksLikePlist(bytes: Uint8Array): boolean {
   return startsWithAscii(bytes, "bplist") || sniffXmlEncoding(bytes) !== null;
@@ -154,6 +166,12 @@ class BinaryPlistReader {
   }
 
   read(): PlistValue {
+    return this.object(this.trailer(), 0);
+  }
+
+  /** Check the header-to-trailer structure (object count, offset table, reference sizes) and set up the
+   *  reader; returns the top object's index. */
+  trailer(): number {
     const len = this.bytes.length;
     if (len < HEADER_SIZE + TRAILER_SIZE + 1) {
       throw new PlistError(`truncated binary plist: ${len} bytes is too short for a header, an object and a trailer`);
@@ -192,7 +210,7 @@ class BinaryPlistReader {
     this.objectsEnd = tableOffset;
     this.state = new Uint8Array(numObjects);
     this.cache = new Array<PlistValue>(numObjects);
-    return this.object(topObject, 0);
+    return topObject;
   }
 
   private trailerU64(pos: number, what: string): number {

@@ -1,12 +1,13 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, it, expect } from "vitest";
-import { manifest, domainsInPath } from "../../../src/core/artifacts/ios/manifest.js";
+import { manifest, domainsInPath, type ManifestEntry } from "../../../src/core/artifacts/ios/manifest.js";
+import { IndicatorSet } from "../../../src/core/indicators/indicator-set.js";
+import { toJson } from "../../../src/core/report/json.js";
 import { makeMBFile } from "../../../src/core/formats/bplist-writer.js";
-import { asJson, expectedMvt, IOS_BACKUP, scanBackup } from "../../helpers/scan.js";
+import { asJson, expectedMvt, IOS_BACKUP, scanBackup, scanBackupLean } from "../../helpers/scan.js";
 import { expectedTimelineRows, timelineRows } from "../../helpers/backup-comms.js";
 import { fileId, makeBackup, observablesOf, tempBackupDir } from "../../helpers/backup.js";
-import { loadTestIndicators } from "../../helpers/indicators-comms.js";
 
 /** A backup whose Manifest.db lists `entries` (blob null = no metadata). */
 function backupWith(entries: { domain: string; rel: string; flags: number; blob: Uint8Array | null }[]): string {
@@ -108,10 +109,37 @@ describe("manifest (Manifest.db)", () => {
     expect(r.coverage.get("manifest")!.records).toBeGreaterThanOrEqual(20_000);
   });
 
-  it("is matched against file-path indicators with the test STIX2 bundle", async () => {
-    const set = await loadTestIndicators();
-    if (!set) return;
-    const r = await scanBackup(IOS_BACKUP, [manifest], set);
-    expect(r.coverage.get("manifest")!.status).toBe("ran");
+  it("without records or timeline kept, decodes only the blob of an entry in a detection: same alert, same warning", async () => {
+    const rel = "Library/Caches/com.example.agent/implant.db";
+    const dir = backupWith([
+      { domain: "AppDomain-com.example", rel, flags: 1, blob: makeMBFile({ relativePath: rel, mode: 0o100600, size: 4096, lastModified: 1_650_000_100, lastStatusChange: 1_650_000_200, birth: 1_650_000_000 }) },
+      { domain: "HomeDomain", rel: "Library/ok", flags: 1, blob: makeMBFile({ relativePath: "Library/ok", mode: 0o100644, lastModified: 1_600_000_000 }) },
+      { domain: "HomeDomain", rel: "Library/garbage", flags: 1, blob: new Uint8Array([1, 2, 3]) },
+      { domain: "HomeDomain", rel: "Library/truncated", flags: 1, blob: makeMBFile({ relativePath: "x", mode: 0o100644, lastModified: 1_600_000_000 }).subarray(0, 60) },
+    ]);
+    const set = IndicatorSet.fromStix2(
+      {
+        type: "bundle",
+        id: "bundle--1",
+        objects: [
+          { type: "malware", id: "malware--1", name: "Planted" },
+          { type: "indicator", id: "indicator--1", pattern: `[file:path = '/${rel}']`, pattern_type: "stix" },
+          { type: "relationship", id: "relationship--1", relationship_type: "indicates", source_ref: "indicator--1", target_ref: "malware--1" },
+        ],
+      },
+      "planted.stix2",
+    );
+    const full = await scanBackup(dir, [manifest], set);
+    const lean = await scanBackupLean(dir, [manifest], set);
+    expect(full.detections).toHaveLength(1);
+    expect((full.detections[0].record as ManifestEntry).mode).toBe("0o100600");
+    expect(full.detections[0].eventTime).toBe("2022-04-15 05:21:40.000000");
+    expect(lean.detections.map((d) => [d.level, d.message, d.eventTime, toJson(d.record, 0)])).toEqual(
+      full.detections.map((d) => [d.level, d.message, d.eventTime, toJson(d.record, 0)]),
+    );
+    expect(lean.summary.records).toBe(full.summary.records);
+    const warnings = full.coverage.get("manifest")!.warnings;
+    expect(warnings[0]).toMatch(/^2 Manifest.db entries have an unreadable metadata blob/);
+    expect(lean.coverage.get("manifest")!.warnings).toEqual(warnings);
   });
 });

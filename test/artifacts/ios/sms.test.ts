@@ -2,15 +2,10 @@ import { describe, it, expect } from "vitest";
 import { sms } from "../../../src/core/artifacts/ios/sms.js";
 import { files, generateSms, macNanos } from "../../../src/node/generate/ios/sms.js";
 import { recordJson, toJson } from "../../../src/core/report/json.js";
-import { asJson, expectedMvt, IOS_BACKUP, scanBackup } from "../../helpers/scan.js";
+import { asJson, expectedMvt, IOS_BACKUP, scanBackup, scanBackupLean } from "../../helpers/scan.js";
 import { expectedTimelineRows, genContext, makeBackup, timelineRows } from "../../helpers/backup-comms.js";
 import { loadTestIndicators } from "../../helpers/indicators-comms.js";
-import { scan } from "../../../src/core/analysis/engine.js";
 import { IndicatorSet } from "../../../src/core/indicators/indicator-set.js";
-import { IosBackup } from "../../../src/core/formats/ios-backup.js";
-import type { Detection, TimelineEvent, UrlSighting } from "../../../src/core/types.js";
-import { DirectoryEvidence } from "../../../src/node/evidence-dir.js";
-import { NodeSqliteOpener } from "../../../src/node/sqlite.js";
 
 const hasIndicatorSet = await loadTestIndicators().then((m) => m !== null);
 
@@ -97,23 +92,8 @@ describe("sms (sms.db)", () => {
     );
     const full = await scanBackup(dir, [sms], set);
     expect(full.detections.length).toBeGreaterThan(0);
-    const evidence = await DirectoryEvidence.open(dir);
-    const sqlite = new NodeSqliteOpener();
-    const backup = await IosBackup.open(evidence, sqlite);
-    const lean = { detections: [] as Detection[], timeline: [] as TimelineEvent[], urls: [] as UrlSighting[] };
-    try {
-      const summary = await scan({
-        acquisition: backup,
-        modules: [sms],
-        matcher: set,
-        sqlite,
-        sink: { detection: (d) => lean.detections.push(d), timeline: (e) => lean.timeline.push(e), url: (u) => lean.urls.push(u) },
-      });
-      expect(summary.records).toBe(500);
-    } finally {
-      backup.close();
-      sqlite.dispose();
-    }
+    const lean = await scanBackupLean(dir, [sms], set, { timeline: true, urls: true });
+    expect(lean.summary.records).toBe(500);
     expect(lean.timeline).toEqual(full.timeline);
     expect(lean.urls).toEqual(full.urls);
     expect(lean.detections.map((d) => [d.level, d.message])).toEqual(full.detections.map((d) => [d.level, d.message]));

@@ -1,8 +1,8 @@
 // Manifest.db: every entry of the backup (files, folders, links) with the metadata of its MBFile blob,
 // streamed row by row (a full backup lists hundreds of thousands of entries).
 
-import { artifact } from "../module.js";
-import { parsePlist } from "../../formats/plist.js";
+import { artifact, withWholeRecord } from "../module.js";
+import { binaryPlistStructureError, parsePlist } from "../../formats/plist.js";
 import type { Observable, RecordData, TimelineEvent } from "../../types.js";
 import { isoFromDate, isoFromUnix } from "../../util/time.js";
 
@@ -58,6 +58,24 @@ export function domainsInPath(relativePath: string): string[] {
   return out;
 }
 
+/** Fill an entry's times, mode, owner and size from its MBFile blob; false when the blob is unreadable. */
+function withMetadata(entry: ManifestEntry, blob: Uint8Array): boolean {
+  try {
+    const meta = mbFile(blob);
+    const mode = meta?.Mode;
+    if (!meta || (typeof mode !== "number" && typeof mode !== "bigint")) throw new Error("no MBFile Mode");
+    entry.created = manifestTime(meta.Birth);
+    entry.modified = manifestTime(meta.LastModified);
+    entry.status_changed = manifestTime(meta.LastStatusChange);
+    entry.mode = `0o${mode.toString(8)}`;
+    entry.owner = meta.UserID ?? null;
+    entry.size = meta.Size ?? null;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const manifest = artifact<ManifestEntry>({
   id: "manifest",
   platform: "ios",
@@ -78,18 +96,18 @@ export const manifest = artifact<ManifestEntry>({
         };
         const blob = row.file;
         if (blob instanceof Uint8Array && blob.length) {
-          try {
-            const meta = mbFile(blob);
-            const mode = meta?.Mode;
-            if (!meta || (typeof mode !== "number" && typeof mode !== "bigint")) throw new Error("no MBFile Mode");
-            entry.created = manifestTime(meta.Birth);
-            entry.modified = manifestTime(meta.LastModified);
-            entry.status_changed = manifestTime(meta.LastStatusChange);
-            entry.mode = `0o${mode.toString(8)}`;
-            entry.owner = meta.UserID ?? null;
-            entry.size = meta.Size ?? null;
-          } catch {
+          if (ctx.fullRecords !== false || ctx.timeline !== false) {
+            if (!withMetadata(entry, blob)) bad++;
+          } else if (binaryPlistStructureError(blob)) {
             bad++;
+          } else {
+            // Without records or timeline kept (no output folder) only the paths are checked: the blob is
+            // decoded for an entry in a detection alone, and otherwise only checked for a sound plist structure.
+            withWholeRecord(entry, () => {
+              const whole: ManifestEntry = { ...entry };
+              withMetadata(whole, blob);
+              return whole;
+            });
           }
         }
         yield entry;
