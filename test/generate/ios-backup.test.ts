@@ -143,8 +143,8 @@ describe("generateIosBackup", () => {
 
   it("a different seed gives different rows", async () => {
     const c = await generateIosBackup({ dir: path.join(base, "c"), rows: 200, seed: 8 });
-    const sms = ALL_GENERATED_FILES.find((f) => f.relativePath === "Library/SMS/sms.db");
-    if (!sms) return;
+    const sms = ALL_GENERATED_FILES.find((f) => f.relativePath === "Library/SMS/sms.db")!;
+    expect(sms).toBeDefined();
     const id = sha1(`${sms.domain}-${sms.relativePath}`);
     expect(JSON.stringify(dump(path.join(c.dir, id.slice(0, 2), id)))).not.toBe(JSON.stringify(dump(path.join(a.dir, id.slice(0, 2), id))));
   });

@@ -7,7 +7,6 @@ import { expectedTimelineRows, genContext, makeBackup, timelineRows } from "../.
 import { loadTestIndicators } from "../../helpers/indicators-comms.js";
 import { IndicatorSet } from "../../../src/core/indicators/indicator-set.js";
 
-const hasIndicatorSet = await loadTestIndicators().then((m) => m !== null);
 
 describe("sms (sms.db)", () => {
   it("yields MVT's record on the fixture", async () => {
@@ -36,8 +35,8 @@ describe("sms (sms.db)", () => {
     expect(r.urls).toEqual([{ url: "https://badbadbad.example.org/", expanded_url: null, timestamp: "2019-08-29 23:13:30.000000", source: "sms" }]);
   });
 
-  it.runIf(hasIndicatorSet)("is detected with the test STIX2 indicators like MVT", async () => {
-    const set = (await loadTestIndicators())!;
+  it("is detected with the test STIX2 indicators like MVT", async () => {
+    const set = await loadTestIndicators();
     const r = await scanBackup(IOS_BACKUP, [sms], set);
     expect(r.detections).toHaveLength(1);
     expect(r.detections[0].level).toBe("critical");
@@ -45,7 +44,6 @@ describe("sms (sms.db)", () => {
       'Found a sub-domain with a suspicious top level https://badbadbad.example.org/ matching indicator "example.org" from "TestMalware"',
     );
   });
-  if (!hasIndicatorSet) it.todo("is detected with the test STIX2 indicators like MVT (IndicatorSet not available yet)");
 
   it("flags an Apple threat notification (high) on a generated sms.db", async () => {
     const t = 1_690_000_000;

@@ -19,7 +19,6 @@ describe("tcc (TCC.db)", () => {
 
   it("flags the client \"Launch\" with the test indicators (CRITICAL)", async () => {
     const set = await loadTestIndicators();
-    if (!set) return;
     const r = await scanBackup(IOS_BACKUP, [tcc], set);
     const d = r.detections.filter((x) => x.level === "critical");
     expect(d).toHaveLength(1);
