@@ -170,8 +170,14 @@ export class NodeSqliteOpener implements SqliteOpener {
     if (process.env.SPYSCOPE_SQLITE_COPY !== "1") {
       const abs = await this.inPlace(evidence, rel).catch(() => null);
       if (abs) {
-        this.opened.inPlace++;
-        return this.openAt(abs, rel, { readonly: true }, () => {});
+        try {
+          const db = this.openAt(abs, rel, { readonly: true }, () => {});
+          this.opened.inPlace++;
+          return db;
+        } catch {
+          // E.g. a file system without the locks SQLite takes: read it through a private copy instead (a
+          // corrupt database fails there again, with its reason).
+        }
       }
     }
     const copy = await this.privateCopy(evidence, rel);
@@ -180,7 +186,7 @@ export class NodeSqliteOpener implements SqliteOpener {
   }
 
   private openAt(file: string, rel: string, mode: { readonly?: boolean }, release: () => void): SqliteDatabase {
-    let db: Database.Database;
+    let db: Database.Database | undefined;
     try {
       db = new Database(file, { fileMustExist: true, ...mode });
       db.pragma("query_only = ON");
@@ -189,11 +195,13 @@ export class NodeSqliteOpener implements SqliteOpener {
       // Force the header and schema to be read now so a corrupt file fails here, with its name.
       db.prepare("SELECT count(*) FROM sqlite_master").get();
     } catch (e) {
+      if (db?.open) db.close();
       release();
       throw new SqliteError(rel, `cannot open SQLite database: ${errorText(e)}`);
     }
     let closed = false;
-    return new BetterSqliteDatabase(db, () => {
+    const opened = db;
+    return new BetterSqliteDatabase(opened, () => {
       if (closed) return;
       closed = true;
       release();

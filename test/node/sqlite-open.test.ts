@@ -101,4 +101,18 @@ describe("NodeSqliteOpener", () => {
     }
     expect(ev.hashes().get("a.db")).toBe(sha256(path.join(dir, "a.db")));
   });
+
+  it("tries a copy when a database fails to open in place, and fails with SQLite's reason", async () => {
+    const dir = folder("delete");
+    const file = path.join(dir, "a.db");
+    const bytes = readFileSync(file);
+    bytes.fill(0x5a, 100); // a sound header over garbage pages
+    writeFileSync(file, bytes);
+    const before = hashTree(dir);
+    const opener = new NodeSqliteOpener();
+    await expect(opener.open(await DirectoryEvidence.open(dir), "a.db")).rejects.toThrow(/a\.db: cannot open SQLite database: .*(malformed|not a database)/);
+    expect(opener.opened).toEqual({ inPlace: 0, copied: 1 });
+    opener.dispose();
+    expect(hashTree(dir)).toEqual(before);
+  });
 });
