@@ -137,6 +137,7 @@ describe("manifest (Manifest.db)", () => {
     expect(lean.detections.map((d) => [d.level, d.message, d.eventTime, toJson(d.record, 0)])).toEqual(
       full.detections.map((d) => [d.level, d.message, d.eventTime, toJson(d.record, 0)]),
     );
+    expect(Object.getOwnPropertySymbols(lean.detections[0].record)).toEqual([]); // the whole record, not another lean one
     expect(lean.summary.records).toBe(full.summary.records);
     const warnings = full.coverage.get("manifest")!.warnings;
     expect(warnings[0]).toMatch(/^2 Manifest.db entries have an unreadable metadata blob/);

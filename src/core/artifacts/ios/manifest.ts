@@ -103,8 +103,15 @@ export const manifest = artifact<ManifestEntry>({
           } else {
             // Without records or timeline kept (no output folder) only the paths are checked: the blob is
             // decoded for an entry in a detection alone, and otherwise only checked for a sound plist structure.
-            withWholeRecord(entry, () => {
-              const whole: ManifestEntry = { ...entry };
+            withWholeRecord(entry, (lean) => {
+              // A new object with the lean one's fields (not a spread, which would copy the reader too).
+              const whole: ManifestEntry = {
+                file_id: lean.file_id,
+                domain: lean.domain,
+                relative_path: lean.relative_path,
+                flags: lean.flags,
+                created: "",
+              };
               withMetadata(whole, blob);
               return whole;
             });
