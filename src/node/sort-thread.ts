@@ -242,6 +242,11 @@ try {
 }
 `;
 
+/** With no job finished for this long the thread is taken to be stuck or dead: one killed outright (e.g. out
+ *  of memory) cannot report it, as its 'exit' event needs the event loop the waiting scan thread blocks.
+ *  Sorting and writing one run takes about a second. */
+const STALL_MS = 10 * 60_000;
+
 export class SortThread {
   private ctrl = new Int32Array(new SharedArrayBuffer(3 * 4));
   private port: MessagePort;
@@ -250,7 +255,7 @@ export class SortThread {
   /** Results of finished jobs not yet taken, by job number (0: why the thread stopped). */
   private results = new Map<number, SortResult>();
 
-  constructor() {
+  constructor(private stallMs = STALL_MS) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(THREAD_SOURCE, {
@@ -288,14 +293,23 @@ export class SortThread {
 
   /** Wait until job `job` is finished and take its result. Throws if the thread stopped. */
   wait(job: number): SortResult {
+    let last = -1;
+    let since = 0;
     for (;;) {
       const done = Atomics.load(this.ctrl, DONE);
       if (done >= job) break;
+      if (done !== last) {
+        last = done;
+        since = Date.now();
+      } else if (Date.now() - since >= this.stallMs) {
+        this.stop(`no timeline run finished for ${this.stallMs / 1000} s`);
+        void this.worker.terminate();
+      }
       if (this.stopped) {
         this.takeMessages();
         throw new Error(`the timeline sorter thread stopped: ${this.results.get(0)?.message ?? "unknown error"}`);
       }
-      Atomics.wait(this.ctrl, DONE, done, WAIT_MS);
+      Atomics.wait(this.ctrl, DONE, done, Math.min(WAIT_MS, this.stallMs));
     }
     this.takeMessages();
     const result = this.results.get(job)!;

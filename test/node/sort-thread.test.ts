@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TimelineSorter, timelineLine } from "../../src/node/output.js";
-import { sortThreadEnabled } from "../../src/node/sort-thread.js";
+import { SortThread, sortThreadEnabled } from "../../src/node/sort-thread.js";
 import type { TimelineEvent } from "../../src/core/types.js";
 
 /** Deterministic events: shared timestamps (ties decided by the rest of the line), timestamps without the
@@ -136,5 +137,23 @@ describe("timeline sorter thread", () => {
     const h = ok.handOver();
     expect(h.files.map((f) => readFileSync(f, "utf8").split("\n").length - 1)).toEqual([10, 10, 10, 5]);
     rmSync(h.dir!, { recursive: true });
+  });
+
+  it("fails a wait, instead of waiting for ever, when no run finishes for the stall time (a thread stuck in a write)", () => {
+    // Opening a FIFO for writing blocks until a reader comes: the thread is stuck the way a hung disk would
+    // leave it, and cannot report anything.
+    const fifo = path.join(tmp, "stuck.csv");
+    execFileSync("mkfifo", [fifo]);
+    const thread = new SortThread(300);
+    const buf = new ArrayBuffer(2 << 20);
+    new Uint8Array(buf).set(Buffer.from("x\n"));
+    const u32 = () => new Uint32Array(1).buffer;
+    const job = thread.submit({ buf, starts: new Uint32Array([0, 2]).buffer, ymd: u32(), hms: u32(), us: u32(), keyed: new Uint8Array(1).buffer, file: fifo, bytes: 2, lines: 1 });
+    const t0 = Date.now();
+    expect(() => thread.wait(job)).toThrow("the timeline sorter thread stopped: no timeline run finished for 0.3 s");
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(thread.stopped).toBe(true);
+    // Let the blocked open return so the thread can end.
+    closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
   });
 });
