@@ -11,7 +11,8 @@
 import { errorText } from "../core/util/errors.js";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 // Every wait re-checks the counters at least this often, as the write thread's do: a lost wake-up costs a pause.
-import { WAIT_MS } from "./write-thread.js";
+// A thread that finishes nothing for the stall limit is given up with an error, as the write thread is.
+import { STALL_MS, WAIT_MS } from "./write-thread.js";
 
 /** A run of timeline lines: line i is buf[starts[i], starts[i + 1] - 1) followed by a newline, keyed[i] says
  *  whether it starts with a `"YYYY-MM-DD HH:MM:SS.ffffff"` timestamp, read as ymd / hms / us integers. */
@@ -241,11 +242,6 @@ try {
   Atomics.notify(ctrl, ${DONE});
 }
 `;
-
-/** With no job finished for this long the thread is taken to be stuck or dead: one killed outright (e.g. out
- *  of memory) cannot report it, as its 'exit' event needs the event loop the waiting scan thread blocks.
- *  Sorting and writing one run takes about a second. */
-const STALL_MS = 10 * 60_000;
 
 export class SortThread {
   private ctrl = new Int32Array(new SharedArrayBuffer(3 * 4));

@@ -16,6 +16,12 @@ const WRITTEN = 1;
  *  (A profiled run once hung with both threads waiting; profiling worker threads with --cpu-prof is known to
  *  hang Node, nodejs/node#56947, and plain runs never have.) */
 export const WAIT_MS = 250;
+/** With nothing written for this long a background thread is taken to be stuck (a hung disk) or dead (killed
+ *  outright: its 'exit' event needs the event loop the waiting scan thread blocks), and the wait fails with an
+ *  error instead of lasting for ever. One slot or timeline run takes about a second. */
+export const STALL_MS = 10 * 60_000;
+/** The stall limit of the write thread's waits (a test sets SPYSCOPE_TEST_WRITE_STALL_MS). */
+const writeStallMs = (): number => Number(process.env.SPYSCOPE_TEST_WRITE_STALL_MS) || STALL_MS;
 
 /** The writer thread's loop (plain CommonJS: it runs from a string, whatever bundler built the caller). */
 const THREAD_SOURCE = `
@@ -66,6 +72,8 @@ class WriteThread {
   private queued = 0;
   private reclaimed = 0;
   private worker: Worker;
+  /** Why the thread was given up (nothing written for the stall limit); every later call throws it. */
+  stuck: string | null = null;
 
   constructor() {
     for (let i = SLOTS - 1; i >= 0; i--) this.free.push(i);
@@ -77,11 +85,10 @@ class WriteThread {
 
   /** A free slot as a Buffer over the shared memory, waiting for the thread when all are queued. */
   acquire(): { slot: number; buf: Buffer } {
-    this.reclaim();
-    while (!this.free.length) {
-      Atomics.wait(this.ctrl, WRITTEN, this.reclaimed, WAIT_MS);
+    this.waitUntil(() => {
       this.reclaim();
-    }
+      return this.free.length > 0;
+    });
     const slot = this.free.pop()!;
     return { slot, buf: Buffer.from(this.data.buffer, slot * SLOT_BYTES, SLOT_BYTES) };
   }
@@ -93,6 +100,7 @@ class WriteThread {
 
   /** Queue the first `length` bytes of `slot` for `fd`. */
   submit(slot: number, fd: number, length: number): void {
+    if (this.stuck) throw new Error(this.stuck);
     this.meta[slot * 2] = fd;
     this.meta[slot * 2 + 1] = length;
     this.queue[this.queued % SLOTS] = slot;
@@ -104,8 +112,30 @@ class WriteThread {
 
   /** Wait until everything queued is on disk (in the kernel's hands). */
   drain(): void {
-    while (Atomics.load(this.ctrl, WRITTEN) < this.queued) Atomics.wait(this.ctrl, WRITTEN, Atomics.load(this.ctrl, WRITTEN), WAIT_MS);
+    this.waitUntil(() => Atomics.load(this.ctrl, WRITTEN) >= this.queued);
     this.reclaim();
+  }
+
+  /** Wait until `ready()` holds, re-checked at least every WAIT_MS; throws (and gives the thread up) when
+   *  nothing is written for the stall limit. */
+  private waitUntil(ready: () => boolean): void {
+    let last = -1;
+    let since = 0;
+    while (!ready()) {
+      if (this.stuck) throw new Error(this.stuck);
+      const written = Atomics.load(this.ctrl, WRITTEN);
+      const limit = writeStallMs();
+      if (written !== last) {
+        last = written;
+        since = Date.now();
+      } else if (Date.now() - since >= limit) {
+        this.stuck = `the output write thread wrote nothing for ${limit / 1000} s (a hung disk?)`;
+        // It stops once its current write returns; its files are left open, as it may still be writing to them.
+        void this.worker.terminate();
+        throw new Error(this.stuck);
+      }
+      Atomics.wait(this.ctrl, WRITTEN, written, Math.min(WAIT_MS, limit));
+    }
   }
 
   /** The first write error of `fd` since the last call (which forgets it: the descriptor is being closed). */
@@ -134,23 +164,26 @@ class WriteThread {
 }
 
 let shared: WriteThread | null = null;
-const thread = (): WriteThread => (shared ??= new WriteThread());
+/** The write thread for new files: a fresh one after a stuck one (whose files keep failing). */
+const thread = (): WriteThread => (shared && !shared.stuck ? shared : (shared = new WriteThread()));
 
 /** A file written through the background thread: bytes go into a shared slot, full slots are queued. */
 export class ThreadedFile {
   private fd: number;
   private slot: number;
+  /** The thread this file's slots belong to. */
+  private t = thread();
   buf: Buffer;
   off = 0;
   constructor(readonly file: string) {
     this.fd = openSync(file, "w");
-    ({ slot: this.slot, buf: this.buf } = thread().acquire());
+    ({ slot: this.slot, buf: this.buf } = this.t.acquire());
   }
 
   /** Queue the filled part of the slot and take a fresh one. */
   flush(): void {
     if (!this.off) return;
-    const t = thread();
+    const t = this.t;
     this.throwIfFailed(false);
     t.submit(this.slot, this.fd, this.off);
     ({ slot: this.slot, buf: this.buf } = t.acquire());
@@ -158,7 +191,7 @@ export class ThreadedFile {
   }
 
   private throwIfFailed(closing: boolean): void {
-    const msg = thread().takeFailure(this.fd, closing);
+    const msg = this.t.takeFailure(this.fd, closing);
     if (msg !== undefined) throw new Error(`writing ${this.file} failed: ${msg}`);
   }
 
@@ -175,7 +208,7 @@ export class ThreadedFile {
   }
 
   close(): void {
-    const t = thread();
+    const t = this.t;
     try {
       if (this.off) t.submit(this.slot, this.fd, this.off);
       else t.release(this.slot);
@@ -183,7 +216,9 @@ export class ThreadedFile {
       t.drain();
       this.throwIfFailed(true);
     } finally {
-      closeSync(this.fd);
+      // A stuck thread may still write to this descriptor when its write returns: closing it could let the
+      // number be reused by another file and written over, so it stays open.
+      if (!t.stuck) closeSync(this.fd);
     }
   }
 }

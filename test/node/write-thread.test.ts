@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FileWriter } from "../../src/node/output.js";
@@ -47,6 +48,40 @@ describe("background write thread", () => {
       ok.close();
       expect(readFileSync(path.join(dir, "after"), "utf8")).toBe("still fine\n");
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives up with an error when nothing is written for the stall time (a hung disk), and later files still write", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-wt-"));
+    // A FIFO nobody reads: the thread's write blocks once the pipe is full, as on a hung disk. (Opened for
+    // reading first, without blocking, so that opening it for writing does not block.)
+    const fifo = path.join(dir, "stuck.json");
+    execFileSync("mkfifo", [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    process.env.SPYSCOPE_TEST_WRITE_STALL_MS = "300";
+    try {
+      const w = new FileWriter(fifo);
+      const t0 = Date.now();
+      expect(() => {
+        for (let i = 0; i < 8; i++) w.write("y".repeat(64 * 1024));
+        w.close();
+      }).toThrow("the output write thread wrote nothing for 0.3 s (a hung disk?)");
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      const ok = new FileWriter(path.join(dir, "after"));
+      ok.write("still fine\n");
+      ok.close();
+      expect(readFileSync(path.join(dir, "after"), "utf8")).toBe("still fine\n");
+    } finally {
+      delete process.env.SPYSCOPE_TEST_WRITE_STALL_MS;
+      // Let the blocked write return so the stuck thread can end.
+      const sink = Buffer.alloc(1 << 16);
+      try {
+        while (readSync(reader, sink) > 0);
+      } catch {
+        /* EAGAIN: nothing more to read for now */
+      }
+      closeSync(reader);
       rmSync(dir, { recursive: true, force: true });
     }
   });
