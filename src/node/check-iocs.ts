@@ -60,7 +60,13 @@ export async function moduleForFile(candidates: ArtifactModule<any>[], file: str
 }
 
 export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?: string }): Promise<CheckResult> {
-  if (!existsSync(opts.dir)) throw new Error(`${opts.dir}: no such output folder`);
+  const st = await fs.stat(opts.dir).catch(() => null);
+  if (!st) throw new Error(`${opts.dir}: no such output folder`);
+  if (!st.isDirectory()) throw new Error(`${opts.dir}: not a folder (give the results folder a check-* command or MVT wrote)`);
+  // A folder without any module's records is refused rather than reported as "nothing found".
+  if (!ALL_MODULES.some((m) => m.observables && existsSync(path.join(opts.dir, `${m.id}.json`)))) {
+    throw new Error(`${opts.dir} is not a results folder: it holds no <module>.json of any module (give the folder a check-* command or MVT wrote)`);
+  }
   const iocs = await loadIndicators(opts.iocs);
   const outDir = opts.output ?? path.join(opts.dir, "check-iocs");
   const out = new OutputFolder(outDir, { records: false, timeline: false });

@@ -70,4 +70,12 @@ describe("check-iocs", () => {
     );
     expect(r.summary.coverage.find((c) => c.module === "manifest")!.records).toBe(3721);
   });
+
+  it("refuses a folder that holds no module's records, or a file, instead of reporting nothing found", async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), "spyscope-recheck-empty-"));
+    writeFileSync(path.join(empty, "notes.txt"), "not results\n");
+    await expect(runCheckIocs({ dir: empty, iocs: [TEST_STIX] })).rejects.toThrow(/is not a results folder: it holds no <module>.json/);
+    expect(existsSync(path.join(empty, "check-iocs"))).toBe(false);
+    await expect(runCheckIocs({ dir: path.join(empty, "notes.txt"), iocs: [TEST_STIX] })).rejects.toThrow(/not a folder/);
+  });
 });
