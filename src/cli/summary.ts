@@ -9,6 +9,8 @@ export interface SummaryInput {
   summary: ScanSummary;
   outputDir: string | null;
   indicatorCount: number;
+  /** Indicator sources that could not be loaded. */
+  indicatorProblems?: string[];
   exitCode: number;
 }
 
@@ -29,6 +31,7 @@ export function summaryJson(s: SummaryInput): Record<string, unknown> {
     records: s.summary.records,
     seconds: Math.round(s.summary.ms) / 1000,
     indicators: s.indicatorCount,
+    indicator_problems: s.indicatorProblems ?? [],
     output: s.outputDir,
     coverage: {
       complete: cov.every((c) => c.status !== "failed" && c.gaps.length === 0),
@@ -56,6 +59,7 @@ export function summaryText(s: SummaryInput): string {
     `Read ${summary.records.toLocaleString("en-US")} records with ${cov.filter((c) => c.status === "ran").length} of ${cov.length} modules ` +
       `in ${(summary.ms / 1000).toFixed(2)} s against ${s.indicatorCount.toLocaleString("en-US")} indicators.`,
   );
+  for (const p of s.indicatorProblems ?? []) lines.push(`  warning (indicators): ${p}`);
   for (const l of LEVEL_ORDER) {
     if (summary.counts[l]) lines.push(`  ${MVT_LEVEL[l].padEnd(13)} ${String(summary.counts[l]).padStart(5)}  ${LEVEL_WORD[l]}`);
   }

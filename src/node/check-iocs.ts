@@ -9,7 +9,7 @@ import { ALL_MODULES } from "../core/artifacts/index.js";
 import type { ArtifactModule } from "../core/artifacts/module.js";
 import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
-import { loadIndicators } from "./iocs.js";
+import { loadIndicators, requireIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
 import { exitCodeFor, indicatorFilesInfo, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
@@ -68,6 +68,7 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
     throw new Error(`${opts.dir} is not a results folder: it holds no <module>.json of any module (give the folder a check-* command or MVT wrote)`);
   }
   const iocs = await loadIndicators(opts.iocs);
+  requireIndicators(iocs);
   const outDir = opts.output ?? path.join(opts.dir, "check-iocs");
   const out = new OutputFolder(outDir, { records: false, timeline: false });
   const t0 = performance.now();
@@ -119,5 +120,5 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
     coverage: { modules: summary.coverage },
   };
   out.writeJson("info.json", info);
-  return { exitCode: exitCodeFor(summary), summary, indicatorLoadMs: iocs.loadMs, indicatorCount: iocs.set.size, outputDir: outDir, info };
+  return { exitCode: exitCodeFor(summary), summary, indicatorLoadMs: iocs.loadMs, indicatorCount: iocs.set.size, indicatorProblems: iocs.problems, outputDir: outDir, info };
 }

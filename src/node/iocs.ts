@@ -20,7 +20,18 @@ export interface LoadedIndicators {
   set: IndicatorSet;
   files: LoadedIndicatorFile[];
   warnings: string[];
+  /** The warnings about sources that were not loaded at all (a missing path, a file that is not a bundle),
+   *  as opposed to single indicators read with a caveat: a scan shows these on the terminal. */
+  problems: string[];
   loadMs: number;
+}
+
+/** Refuse to scan against no indicators at all: a broken --iocs path or bundle would otherwise turn into
+ *  "no known indicators were found". */
+export function requireIndicators(loaded: LoadedIndicators): void {
+  if (loaded.set.size > 0) return;
+  const why = loaded.problems.length ? `: ${loaded.problems.join("; ")}` : "";
+  throw new Error(`no indicators could be loaded${why}. Check the --iocs paths (or $SPYSCOPE_IOCS); \`spyscope iocs list\` shows what loads.`);
 }
 
 const BUNDLE_EXTENSIONS = [".stix2", ".json"];
@@ -155,8 +166,11 @@ export async function loadIndicators(paths: string[] | undefined, env: NodeJS.Pr
     const loaded = loadFile(set, c, warnings);
     if (loaded) files.push(loaded);
   }
+  // Everything warned so far is about a whole source (path, file, folder); the set's own warnings are about
+  // single indicators.
+  const problems = [...warnings];
   warnings.push(...set.warnings);
-  return { set, files, warnings, loadMs: performance.now() - started };
+  return { set, files, warnings, problems, loadMs: performance.now() - started };
 }
 
 function loadFile(set: IndicatorSet, c: Candidate, warnings: string[]): LoadedIndicatorFile | null {
@@ -166,7 +180,7 @@ function loadFile(set: IndicatorSet, c: Candidate, warnings: string[]): LoadedIn
     bytes = readFileSync(c.file);
     json = JSON.parse(bytes.toString("utf8"));
   } catch (e) {
-    warnings.push(`${c.file}: not loaded: ${(e as Error).message}`);
+    warnings.push(`${c.file}: not loaded: ${(e as Error).message.replace(/\s+/g, " ")}`);
     return null;
   }
   if (!hasObjects(json)) {

@@ -8,7 +8,7 @@ import { scan, topLevel, type ScanProgress, type ScanSummary } from "../core/ana
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
 import type { SqliteOpener } from "../core/formats/sqlite.js";
 import { isoNow } from "../core/util/time.js";
-import { loadIndicators, type LoadedIndicators } from "./iocs.js";
+import { loadIndicators, requireIndicators, type LoadedIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
 import { NodeSqliteOpener } from "./sqlite.js";
 import type { Progress } from "../cli/progress.js";
@@ -32,6 +32,8 @@ export interface CheckResult {
   summary: ScanSummary;
   indicatorLoadMs: number;
   indicatorCount: number;
+  /** Indicator sources that could not be loaded (the scan ran with the others). */
+  indicatorProblems: string[];
   outputDir: string | null;
   info: Record<string, unknown>;
 }
@@ -95,6 +97,7 @@ export function assertOutsideEvidence(evidenceRoot: string, output: string): voi
 
 export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<CheckResult> {
   const iocs = await loadIndicators(opts.iocs);
+  requireIndicators(iocs);
   if (opts.output) assertOutsideEvidence(opts.target, opts.output);
   const modules = selectModules(spec.modules, opts.modules);
   const sqlite = new NodeSqliteOpener();
@@ -161,6 +164,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
       summary,
       indicatorLoadMs: iocs.loadMs,
       indicatorCount: iocs.set.size,
+      indicatorProblems: iocs.problems,
       outputDir: out ? out.dir : null,
       info,
     };

@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -102,6 +102,21 @@ describe("the built spyscope CLI", () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.alerts.critical).toBeGreaterThanOrEqual(3);
     expect(summary.coverage.ran).toBeGreaterThan(5);
+  });
+
+  it("exits 2 when no indicator could be loaded, and names the sources it could not load when others did", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-badiocs-"));
+    const bad = path.join(dir, "broken.stix2");
+    writeFileSync(bad, "{ not json\n at all");
+    const none = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", bad, "-q"]).catch((e) => e);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`spyscope: error: no indicators could be loaded: ${bad}: not loaded: `);
+    const some = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", bad, "--iocs", TEST_STIX, "-q"]).catch((e) => e);
+    expect(some.code).toBe(1);
+    expect(some.stderr).toContain("against 9 indicators.");
+    expect(some.stderr).toContain(`  warning (indicators): ${bad}: not loaded: `);
+    const json = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", bad, "--iocs", TEST_STIX, "--json"]).catch((e) => e);
+    expect(JSON.parse(json.stdout).indicator_problems).toEqual([expect.stringMatching(new RegExp(`^${bad.replace(/[.]/g, "\\.")}: not loaded: `))]);
   });
 
   it("exits 2 with a clear message for a folder that is not a backup", async () => {
