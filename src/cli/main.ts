@@ -94,7 +94,7 @@ export function buildProgram(): Command {
     .description("Re-match the records of an earlier output folder against (new) indicators and write the detections.")
     .argument("<folder>", "an output folder written by spyscope (or MVT)")
     .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators)", collect)
-    .option("-o, --output <dir>", "where to write the new detections (default: <folder>/check-iocs)")
+    .option("-o, --output <dir>", "where to write the new detections, a new or empty folder (default: <folder>/check-iocs, then check-iocs-2, …)")
     .option("--json", "print the summary as JSON on stdout")
     .action(async (folder: string, o) => {
       try {

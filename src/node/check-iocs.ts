@@ -11,7 +11,7 @@ import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators, requireIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { exitCodeFor, indicatorFilesInfo, type CheckResult } from "./run-check.js";
+import { assertFreshOutput, completeOutput, exitCodeFor, indicatorFilesInfo, startOutput, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
 import { errorText } from "../core/util/errors.js";
 
@@ -69,7 +69,12 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   }
   const iocs = await loadIndicators(opts.iocs);
   requireIndicators(iocs);
-  const outDir = opts.output ?? path.join(opts.dir, "check-iocs");
+  // By default beside the earlier results, in the first of check-iocs, check-iocs-2, … not yet taken (each
+  // re-check keeps its own folder).
+  let outDir = opts.output ?? path.join(opts.dir, "check-iocs");
+  if (opts.output) assertFreshOutput(opts.output);
+  else for (let n = 2; existsSync(outDir); n++) outDir = path.join(opts.dir, `check-iocs-${n}`);
+  startOutput(outDir);
   const out = new OutputFolder(outDir, { records: false, timeline: false });
   const t0 = performance.now();
   const summary: ScanSummary = { coverage: [], counts: emptyCounts(), detections: [], records: 0, ms: 0 };
@@ -120,5 +125,6 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
     coverage: { modules: summary.coverage },
   };
   out.writeJson("info.json", info);
+  completeOutput(outDir);
   return { exitCode: exitCodeFor(summary), summary, indicatorLoadMs: iocs.loadMs, indicatorCount: iocs.set.size, indicatorProblems: iocs.problems, outputDir: outDir, info };
 }

@@ -1,7 +1,7 @@
 // The one scan path every `check-*` command takes: indicators → acquisition → scan() → output folder →
 // info.json → summary. A command only says how to open its acquisition and which modules run on it.
 
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { scan, topLevel, type ScanProgress, type ScanSummary } from "../core/analysis/engine.js";
@@ -81,6 +81,44 @@ export function selectModules(all: ArtifactModule<any>[], ids?: string[]): Artif
   return ids.map((i) => known.get(i)!);
 }
 
+/** Lies in an output folder while a run writes it; removed once info.json is written. */
+export const INCOMPLETE_MARKER = ".spyscope-incomplete";
+
+/** Refuse an output folder that exists as a file, or that already holds files: results are never written over
+ *  an earlier run's (a folder mixing two runs would no longer match its info.json). The one exception is a
+ *  folder an interrupted run left (it holds INCOMPLETE_MARKER): startOutput empties it. */
+export function assertFreshOutput(output: string): void {
+  let st;
+  try {
+    st = statSync(output);
+  } catch {
+    return; // created by startOutput
+  }
+  if (!st.isDirectory()) throw new Error(`the output folder ${output} exists and is not a folder`);
+  const names = readdirSync(output);
+  if (names.length && !names.includes(INCOMPLETE_MARKER)) {
+    throw new Error(`the output folder ${output} already holds files (an earlier run's results?); choose a new or empty folder, so that nothing is written over`);
+  }
+}
+
+/** Create the output folder (emptying one an interrupted run left, with a note on stderr) and mark it
+ *  incomplete until completeOutput. */
+export function startOutput(output: string): void {
+  assertFreshOutput(output);
+  mkdirSync(output, { recursive: true });
+  const names = readdirSync(output);
+  if (names.length) {
+    for (const n of names) rmSync(path.join(output, n), { recursive: true, force: true });
+    process.stderr.write(`note: removed the incomplete results an interrupted run left in ${output}\n`);
+  }
+  writeFileSync(path.join(output, INCOMPLETE_MARKER), "spyscope is writing results here; this file is removed when the run completes.\n");
+}
+
+/** The run's results are all written (info.json last): drop the incomplete mark. */
+export function completeOutput(output: string): void {
+  rmSync(path.join(output, INCOMPLETE_MARKER), { force: true });
+}
+
 /** Refuse an output folder inside the evidence (a folder, or the folder holding an evidence file). */
 export function assertOutsideEvidence(evidenceRoot: string, output: string): void {
   let ev: string;
@@ -98,7 +136,10 @@ export function assertOutsideEvidence(evidenceRoot: string, output: string): voi
 export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<CheckResult> {
   const iocs = await loadIndicators(opts.iocs);
   requireIndicators(iocs);
-  if (opts.output) assertOutsideEvidence(opts.target, opts.output);
+  if (opts.output) {
+    assertOutsideEvidence(opts.target, opts.output);
+    assertFreshOutput(opts.output);
+  }
   const modules = selectModules(spec.modules, opts.modules);
   const sqlite = new NodeSqliteOpener();
   let opened: OpenedAcquisition | null = null;
@@ -112,6 +153,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
     const urlParts = scratch && opts.output ? path.join(scratch, "urls") : null;
     const workerTmp = scratch ? path.join(scratch, "tmp") : null;
     for (const dir of [urlParts, workerTmp]) if (dir) mkdirSync(dir);
+    if (opts.output) startOutput(opts.output);
     const out = opts.output
       ? new OutputFolder(opts.output, urlParts ? { urlParts, moduleOrder: modules.map((m) => m.id), sortThread: false } : {})
       : null;
@@ -158,6 +200,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
     if (out) {
       await out.finish();
       out.writeJson("info.json", info);
+      completeOutput(out.dir);
     }
     return {
       exitCode: exitCodeFor(summary),

@@ -136,6 +136,36 @@ describe("the built spyscope CLI", () => {
     expect(JSON.parse(r.stdout).alerts.critical).toBe(3);
   });
 
+  it("refuses an output folder that already holds files, or is a file, and writes into an empty one", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-outs-"));
+    writeFileSync(path.join(dir, "earlier.json"), "[]\n");
+    const full = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", dir, "-q"]).catch((e) => e);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toContain(`the output folder ${dir} already holds files (an earlier run's results?)`);
+    expect(readdirSync(dir)).toEqual(["earlier.json"]);
+    const file = path.join(dir, "earlier.json");
+    const onFile = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", file, "-q"]).catch((e) => e);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toContain(`the output folder ${file} exists and is not a folder`);
+    const empty = mkdtempSync(path.join(os.tmpdir(), "spyscope-outs-"));
+    const ok = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", empty, "-q"]).catch((e) => e);
+    expect(ok.code).toBe(1);
+    expect(existsSync(path.join(empty, "info.json"))).toBe(true);
+    expect(existsSync(path.join(empty, ".spyscope-incomplete"))).toBe(false);
+  });
+
+  it("empties, with a note, the folder an interrupted run left (it holds the incomplete mark), and completes it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-outs-"));
+    writeFileSync(path.join(dir, ".spyscope-incomplete"), "");
+    writeFileSync(path.join(dir, "sms.json"), "[\n{\"half\": ");
+    const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", dir, "-q"]).catch((e) => e);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`note: removed the incomplete results an interrupted run left in ${dir}`);
+    expect(readFileSync(path.join(dir, "sms.json"), "utf8")).not.toContain("half");
+    expect(existsSync(path.join(dir, ".spyscope-incomplete"))).toBe(false);
+    expect(existsSync(path.join(dir, "info.json"))).toBe(true);
+  });
+
   it("refuses an output folder inside the evidence", async () => {
     const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "-o", path.join(IOS_BACKUP, "out")]).catch((e) => e);
     expect(r.code).toBe(2);

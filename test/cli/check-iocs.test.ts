@@ -56,9 +56,13 @@ describe("check-iocs", () => {
     const sms = alerts.find((a: any) => a.module === "sms");
     expect(sms.matched_indicator).toEqual({ value: "example.org", type: "domains", name: "TestMalware", stix2_file_name: "test_indicators.stix2" });
     expect(existsSync(path.join(again.outputDir!, "sms_detected.json"))).toBe(true);
-    // The earlier results are not changed; the new ones go to a sub-folder.
+    // The earlier results are not changed; the new ones go to a sub-folder, a second re-check to another.
     const after = hashTree(path.join(tmp, "scan"));
     for (const [f, h] of before) expect(after.get(f), f).toBe(h);
+    const third = await runCheckIocs({ dir: path.join(tmp, "scan"), iocs: [TEST_STIX] });
+    expect(third.outputDir).toBe(path.join(tmp, "scan", "check-iocs-2"));
+    expect(readJson(path.join(third.outputDir!, "alerts.json"))).toEqual(alerts);
+    await expect(runCheckIocs({ dir: path.join(tmp, "scan"), iocs: [TEST_STIX], output: third.outputDir! })).rejects.toThrow(/already holds files/);
   });
 
   it("reads MVT's own indented output folder", async () => {
