@@ -13,6 +13,8 @@ const LIMITED_COMMANDS = new Set(["check-backup"]);
 
 const HEAP_FLAG = /--max-old-space-size/;
 
+const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 /** Re-run this CLI with the heap limit when the command is a limited one and no limit was chosen by the user
  *  (NODE_OPTIONS / node flags) — then exit with the child's status. Returns false when nothing was done.
  *  SPYSCOPE_HEAP_MB overrides the limit; SPYSCOPE_HEAP_MB=0 turns the re-run off. */
@@ -24,10 +26,15 @@ export function relaunchWithHeapLimit(argv: string[] = process.argv): boolean {
   const env = process.env.SPYSCOPE_HEAP_MB;
   const mb = env === undefined || env === "" ? SCAN_HEAP_LIMIT_MB : Number(env);
   if (!Number.isFinite(mb) || mb <= 0) return false;
+  // Ctrl-C reaches the child too (same process group): this process waits for it to clean up and end, then
+  // ends the same way, instead of dying first and handing the terminal back while the child still runs.
+  const wait = () => undefined;
+  for (const s of FORWARDED_SIGNALS) process.on(s, wait);
   const r = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${Math.round(mb)}`, ...argv.slice(1)], {
     stdio: "inherit",
     env: { ...process.env, SPYSCOPE_HEAP_RELAUNCHED: "1" },
   });
+  for (const s of FORWARDED_SIGNALS) process.off(s, wait);
   if (r.error) return false; // could not start a child: run here, with the default heap
   if (r.signal === "SIGABRT") {
     // V8 aborts when the old space is full: a scan whose live data outgrew the limit (a module that must hold

@@ -6,7 +6,6 @@
 
 import { once } from "node:events";
 import { createWriteStream, promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ANDROIDQF_MODULES } from "../core/artifacts/android/androidqf/index.js";
 import { androidExposure } from "../core/artifacts/android/exposure.js";
@@ -27,6 +26,7 @@ import { FileByteSource } from "./file-source.js";
 import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
 import { NODE_ZIP_OPTIONS } from "./zip-native.js";
 import { useNodeAsciiDecoding } from "./ascii-text.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 import { errorText } from "../core/util/errors.js";
 
 /** Large dumps are mostly ASCII: decode those chunks the fast way. */
@@ -137,7 +137,7 @@ async function openBackup(qf: AndroidQF, input: AndroidBackupPasswordInput): Pro
 /** A bugreport.zip inside a zipped collection, copied (as it is inflated and hashed) to a private temporary
  *  file so that it can be read at random like any zip; removed when the scan ends. Memory stays bounded. */
 async function spoolEntry(qf: AndroidQF, name: string): Promise<FileByteSource & { close(): Promise<void> }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "spyscope-nested-"));
+  const dir = makeTempDir("spyscope-nested-");
   const file = path.join(dir, "nested.zip");
   try {
     const out = createWriteStream(file, { mode: 0o600 });
@@ -152,11 +152,11 @@ async function spoolEntry(qf: AndroidQF, name: string): Promise<FileByteSource &
     return Object.assign(src, {
       async close() {
         await closeFile();
-        await fs.rm(dir, { recursive: true, force: true });
+        removeTempDir(dir);
       },
     });
   } catch (e) {
-    await fs.rm(dir, { recursive: true, force: true });
+    removeTempDir(dir);
     throw e;
   }
 }

@@ -14,3 +14,4 @@ export * from "./file-source.js";
 export * from "./check-bugreport.js";
 export * from "./file-hash.js";
 export * from "./exposure.js";
+export * from "./temp-dirs.js";

@@ -2,10 +2,10 @@
 // alerts_timeline.csv, timeline.csv (UTC, sorted by real time), urls.json and info.json.
 // Records are streamed to disk; the timeline is sorted externally in bounded memory.
 
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, rmSync } from "node:fs";
 import { ThreadedFile } from "./write-thread.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 import { compareBytes, type LineRunView, type RunBuffers, type SortJob, type SortScratch, type SortThread, sortThread, sortThreadEnabled, writeRunSorted } from "./sort-thread.js";
-import os from "node:os";
 import path from "node:path";
 import type { ArtifactModule } from "../core/artifacts/module.js";
 import { errorText } from "../core/util/errors.js";
@@ -144,7 +144,7 @@ export class TimelineSorter {
   }
 
   private spill(): void {
-    this.tmp ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-timeline-"));
+    this.tmp ??= makeTempDir("spyscope-timeline-");
     const file = path.join(this.tmp, `chunk-${this.chunks.length}.csv`);
     this.chunks.push(file);
     if (this.threaded && !this.thread) {
@@ -262,7 +262,7 @@ export class TimelineSorter {
   /** Remove the chunk folders, once the thread has finished with them. */
   private removeFolders(): void {
     if (this.pending.length) this.collect(Infinity);
-    for (const dir of [this.tmp, ...this.adopted]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [this.tmp, ...this.adopted]) if (dir) removeTempDir(dir);
     this.tmp = null;
     this.adopted = [];
   }

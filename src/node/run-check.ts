@@ -1,8 +1,7 @@
 // The one scan path every `check-*` command takes: indicators → acquisition → scan() → output folder →
 // info.json → summary. A command only says how to open its acquisition and which modules run on it.
 
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { scan, topLevel, type ScanProgress, type ScanSummary } from "../core/analysis/engine.js";
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
@@ -13,6 +12,7 @@ import { OutputFolder } from "./output.js";
 import { NodeSqliteOpener } from "./sqlite.js";
 import type { Progress } from "../cli/progress.js";
 import { VERSION } from "./version.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 import { isInside, realPathOf } from "./paths.js";
 import { parallelAllowed, parallelOrder, scanInParallel } from "./parallel-scan.js";
 
@@ -149,7 +149,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
     const split = spec.parallel && parallelAllowed() ? await parallelOrder(opened.acquisition, modules) : null;
     // With a split: the worker's temporary files, and each module's urls.json entries as a part file until
     // finish() joins them in module order.
-    scratch = split ? mkdtempSync(path.join(os.tmpdir(), "spyscope-threads-")) : null;
+    scratch = split ? makeTempDir("spyscope-threads-") : null;
     const urlParts = scratch && opts.output ? path.join(scratch, "urls") : null;
     const workerTmp = scratch ? path.join(scratch, "tmp") : null;
     for (const dir of [urlParts, workerTmp]) if (dir) mkdirSync(dir);
@@ -214,7 +214,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
   } finally {
     await opened?.close();
     sqlite.dispose();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (scratch) removeTempDir(scratch);
   }
 }
 

@@ -5,11 +5,11 @@
 // read-only (SQLite then reads it and creates nothing; a copy would only cost its size in writes).
 
 import Database from "better-sqlite3";
-import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, rmSync } from "node:fs";
 import { once } from "node:events";
-import os from "node:os";
 import path from "node:path";
 import type { Evidence } from "../core/evidence/evidence.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 import {
   BASE64_SQL_FUNCTION,
   base64SqlValue,
@@ -82,7 +82,7 @@ export class NodeSqliteOpener implements SqliteOpener {
   private copies = new WeakMap<Evidence, Map<string, PrivateCopy>>();
 
   private tempDir(): string {
-    this.dir ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-sqlite-"));
+    this.dir ??= makeTempDir("spyscope-sqlite-");
     return this.dir;
   }
 
@@ -210,7 +210,7 @@ export class NodeSqliteOpener implements SqliteOpener {
 
   /** Remove every temporary copy. */
   dispose(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) removeTempDir(this.dir);
     this.dir = null;
     this.copies = new WeakMap();
   }

@@ -1,17 +1,17 @@
 // Spool for files taken out of an archive: a private temporary folder, removed when the scan ends. The
 // evidence itself is never written to; only these copies of the few files modules read.
 
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { once } from "node:events";
-import os from "node:os";
 import path from "node:path";
 import type { Spool } from "../core/formats/tar-fs.js";
+import { makeTempDir, removeTempDir } from "./temp-dirs.js";
 
 export class TempDirSpool implements Spool {
   private dir: string | null = null;
 
   private file(key: string): string {
-    this.dir ??= mkdtempSync(path.join(os.tmpdir(), "spyscope-spool-"));
+    this.dir ??= makeTempDir("spyscope-spool-");
     return path.join(this.dir, key);
   }
 
@@ -34,7 +34,7 @@ export class TempDirSpool implements Spool {
   }
 
   dispose(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) removeTempDir(this.dir);
     this.dir = null;
   }
 }
