@@ -31,7 +31,7 @@ export interface CheckCommand {
 }
 
 /** Register a scan command with the shared options: -o, -i (repeatable), -m (repeatable), --list-modules,
- *  --json, -q. */
+ *  --json, -q, --resolve-short-urls. */
 export function addCheckCommand(program: Command, c: CheckCommand): Command {
   const cmd = program
     .command(c.name)
@@ -42,7 +42,11 @@ export function addCheckCommand(program: Command, c: CheckCommand): Command {
     .option("-m, --module <id>", "run only this module (repeatable)", collect)
     .option("--list-modules", "list the modules and exit")
     .option("--json", "print the summary as JSON on stdout")
-    .option("-q, --quiet", "no progress bar");
+    .option("-q, --quiet", "no progress bar")
+    .option(
+      "--resolve-short-urls",
+      "ask URL shorteners (bit.ly, t.co…) where shortened links lead, and match the destinations: network requests to those services (never to the destinations); off by default",
+    );
   c.options?.(cmd);
   cmd.action(async (target: string, o: Record<string, any>) => {
     try {
@@ -57,6 +61,7 @@ export function addCheckCommand(program: Command, c: CheckCommand): Command {
         iocs: o.iocs,
         modules: o.module,
         progress: Progress.forTerminal(Boolean(o.quiet || o.json)),
+        expandShortUrls: Boolean(o.resolveShortUrls),
       });
       process.exitCode = report(target, r, Boolean(o.json));
     } catch (e) {

@@ -96,9 +96,10 @@ export function buildProgram(): Command {
     .option("-i, --iocs <path>", "STIX2 indicator file or folder (repeatable; default: bundled indicators)", collect)
     .option("-o, --output <dir>", "where to write the new detections, a new or empty folder (default: <folder>/check-iocs, then check-iocs-2, …)")
     .option("--json", "print the summary as JSON on stdout")
+    .option("--resolve-short-urls", "ask URL shorteners (bit.ly, t.co…) where shortened links lead (network requests to those services only)")
     .action(async (folder: string, o) => {
       try {
-        const r = await runCheckIocs({ dir: folder, iocs: o.iocs, output: o.output });
+        const r = await runCheckIocs({ dir: folder, iocs: o.iocs, output: o.output, expandShortUrls: Boolean(o.resolveShortUrls) });
         process.exitCode = report(folder, r, Boolean(o.json));
       } catch (e) {
         fail(e);

@@ -11,7 +11,7 @@ import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators, requireIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { assertFreshOutput, completeOutput, exitCodeFor, indicatorFilesInfo, startOutput, type CheckResult } from "./run-check.js";
+import { assertFreshOutput, completeOutput, exitCodeFor, expanderFor, indicatorFilesInfo, startOutput, type CheckOptions, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
 import { errorText } from "../core/util/errors.js";
 
@@ -59,7 +59,7 @@ export async function moduleForFile(candidates: ArtifactModule<any>[], file: str
   return (first && candidates.find((m) => m.claims?.(first!))) ?? candidates.find((m) => !m.claims) ?? candidates[0];
 }
 
-export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?: string }): Promise<CheckResult> {
+export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?: string; expandShortUrls?: CheckOptions["expandShortUrls"] }): Promise<CheckResult> {
   const st = await fs.stat(opts.dir).catch(() => null);
   if (!st) throw new Error(`${opts.dir}: no such output folder`);
   if (!st.isDirectory()) throw new Error(`${opts.dir}: not a folder (give the results folder a check-* command or MVT wrote)`);
@@ -77,6 +77,7 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   startOutput(outDir);
   const out = new OutputFolder(outDir, { records: false, timeline: false });
   const t0 = performance.now();
+  const expandUrl = expanderFor(opts.expandShortUrls);
   const summary: ScanSummary = { coverage: [], counts: emptyCounts(), detections: [], records: 0, ms: 0 };
   const seen = new Set<string>();
   for (const candidate of ALL_MODULES) {
@@ -95,12 +96,15 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
         summary.detections.push(d);
         summary.counts[d.level]++;
       },
-      { timeline: false, heuristics: false, urls: false, records: false },
+      { timeline: false, heuristics: false, urls: false, records: false, expandUrl },
     );
     const cov: ModuleCoverage = { module: module.id, status: "ran", records: 0, detections: 0, ms: 0, gaps: [], warnings: [] };
     out.beginModule(module);
     try {
-      for await (const r of readRecords(file)) proc.process(r);
+      for await (const r of readRecords(file)) {
+        proc.process(r);
+        if (proc.expanding) await proc.expandPending((w) => cov.warnings.push(w));
+      }
     } catch (e) {
       cov.status = "failed";
       cov.reason = errorText(e);
@@ -121,6 +125,7 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
     target: path.resolve(opts.dir),
     date: isoNow(),
     indicators: indicatorFilesInfo(iocs),
+    short_urls_expanded: Boolean(opts.expandShortUrls),
     summary: { records: summary.records, alerts: summary.counts },
     coverage: { modules: summary.coverage },
   };

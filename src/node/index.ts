@@ -15,3 +15,4 @@ export * from "./check-bugreport.js";
 export * from "./file-hash.js";
 export * from "./exposure.js";
 export * from "./temp-dirs.js";
+export * from "./short-urls.js";

@@ -31,6 +31,8 @@ export interface ScanTask {
   output: string | null;
   /** Where the worker leaves its urls.json parts. */
   urlParts: string | null;
+  /** Expand shortened URLs (with the default expander). */
+  expandShortUrls?: boolean;
 }
 
 export type WorkerMessage =

@@ -3,7 +3,8 @@
 
 import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { scan, topLevel, type ScanProgress, type ScanSummary } from "../core/analysis/engine.js";
+import { scan, topLevel, type ScanProgress, type ScanSummary, type UrlExpander } from "../core/analysis/engine.js";
+import { shortUrlExpander } from "./short-urls.js";
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
 import type { SqliteOpener } from "../core/formats/sqlite.js";
 import { isoNow } from "../core/util/time.js";
@@ -25,6 +26,14 @@ export interface CheckOptions {
   quiet?: boolean;
   progress?: Progress | null;
   command?: string;
+  /** Expand shortened URLs over the network (--resolve-short-urls); the default expander asks each
+   *  shortener service with Node's fetch. A test passes its own. */
+  expandShortUrls?: boolean | UrlExpander;
+}
+
+/** The expander a check runs with: none unless asked for. */
+export function expanderFor(o: CheckOptions["expandShortUrls"]): UrlExpander | undefined {
+  return typeof o === "function" ? o : o ? shortUrlExpander() : undefined;
 }
 
 export interface CheckResult {
@@ -166,12 +175,21 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
       sqlite,
       sink: out ?? {},
       onProgress: progress ? (p: ScanProgress) => progress.update(p) : undefined,
+      expandUrl: expanderFor(opts.expandShortUrls),
     };
     let summary: ScanSummary;
     let hashes: Map<string, string>;
     let threads: Record<string, unknown> = { threads: 1 };
     if (split && spec.parallel) {
-      const task = { spec: spec.parallel.spec, specArgs: spec.parallel.args(opened), target: opts.target, iocs: opts.iocs, output: opts.output ?? null };
+      const task = {
+        spec: spec.parallel.spec,
+        specArgs: spec.parallel.args(opened),
+        target: opts.target,
+        iocs: opts.iocs,
+        output: opts.output ?? null,
+        // A test's own expander cannot cross threads: the worker expands with the default one.
+        expandShortUrls: Boolean(opts.expandShortUrls),
+      };
       const run = await scanInParallel(split, modules, scanOpts, task, out, { tmp: workerTmp!, urlParts });
       ({ summary, hashes } = run);
       threads = { threads: 2, worker_failure: run.workerFailure };
@@ -195,6 +213,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
         manifestProblem: opened.problem,
       }),
       scan_threads: threads,
+      short_urls_expanded: Boolean(opts.expandShortUrls),
       ...(opened.info?.() ?? {}),
     };
     if (out) {

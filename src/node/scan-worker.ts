@@ -9,6 +9,7 @@ import { OutputFolder } from "./output.js";
 import { mergeSummaries, scanFromQueue, testWorkerFailAt, type ScanTask, type WorkerMessage } from "./parallel-scan.js";
 import { selectModules } from "./run-check.js";
 import { NodeSqliteOpener } from "./sqlite.js";
+import { shortUrlExpander } from "./short-urls.js";
 import { workerSpec } from "./worker-specs.js";
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -37,7 +38,15 @@ async function run(task: ScanTask): Promise<void> {
     const parts = await scanFromQueue(
       modules,
       task.next,
-      { acquisition: opened.acquisition, acquisitionFor: opened.acquisitionFor?.bind(opened), matcher: iocs.set, sqlite, sink: out ?? {}, onProgress },
+      {
+        acquisition: opened.acquisition,
+        acquisitionFor: opened.acquisitionFor?.bind(opened),
+        matcher: iocs.set,
+        sqlite,
+        sink: out ?? {},
+        onProgress,
+        expandUrl: task.expandShortUrls ? shortUrlExpander() : undefined,
+      },
       true,
       (m) => {
         if (++taken === failAt) throw new Error(`simulated failure at module ${m.id} (SPYSCOPE_TEST_WORKER_FAIL)`);

@@ -17,6 +17,7 @@ import type {
 } from "../types.js";
 import { LEVEL_ORDER } from "../types.js";
 import { errorText } from "../util/errors.js";
+import { isShortenerHost } from "../indicators/hosts.js";
 
 export type ModuleStatus = "ran" | "skipped" | "failed";
 
@@ -65,7 +66,13 @@ export interface ScanOptions {
   /** Records between progress callbacks. */
   progressEvery?: number;
   now?: () => number;
+  /** Where a shortened URL (bit.ly, t.co…) leads, or null when it cannot be told. Only given when the user
+   *  asked for it: it asks the shortener service over the network (never the destination). */
+  expandUrl?: UrlExpander;
 }
+
+/** Resolves a shortened URL to where it leads (null: not resolved, with the reason for the warning). */
+export type UrlExpander = (url: string) => Promise<{ url: string | null; error?: string }>;
 
 export interface ScanSummary {
   coverage: ModuleCoverage[];
@@ -82,6 +89,26 @@ export class ArtifactError extends Error {
 
 export function emptyCounts(): Record<Level, number> {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+/** Failed expansions already warned about (each URL's answer is one object, see expanderCache). */
+const warnedExpansions = new WeakSet<object>();
+
+/** The scan's expander with one answer per URL (a link sent a hundred times is asked about once). */
+const expanderCaches = new WeakMap<ScanOptions["expandUrl"] & object, UrlExpander>();
+function expanderCache(opts: ScanOptions): UrlExpander {
+  const expand = opts.expandUrl!;
+  let cached = expanderCaches.get(expand);
+  if (!cached) {
+    const answers = new Map<string, Promise<{ url: string | null; error?: string }>>();
+    cached = (url) => {
+      let a = answers.get(url);
+      if (!a) answers.set(url, (a = expand(url).catch((e: unknown) => ({ url: null, error: errorText(e) }))));
+      return a;
+    };
+    expanderCaches.set(expand, cached);
+  }
+  return cached;
 }
 
 /** Run every module over the acquisition. One broken artifact never stops the scan. */
@@ -181,16 +208,24 @@ async function runModule(
   const ctx = makeContext(module, opts, state);
   const { sink } = opts;
   await sink.beginModule?.(module);
-  const processor = new RecordProcessor(module, opts.matcher, sink, (d) => {
-    summary.detections.push(d);
-    summary.counts[d.level]++;
-  });
+  const processor = new RecordProcessor(
+    module,
+    opts.matcher,
+    sink,
+    (d) => {
+      summary.detections.push(d);
+      summary.counts[d.level]++;
+    },
+    { expandUrl: opts.expandUrl && expanderCache(opts) },
+  );
   const every = opts.progressEvery ?? 5000;
   let status: ModuleStatus = "ran";
   let reason: string | undefined;
   try {
     for await (const record of module.records(ctx) as AsyncIterable<RecordData>) {
       processor.process(record);
+      // Shortened URLs of this record, expanded while its source is still open (a detection reads it whole).
+      if (processor.expanding) await processor.expandPending((w) => state.warnings.push(w));
       if (opts.onProgress && processor.records % every === 0) {
         opts.onProgress({ module: module.id, moduleIndex: index, moduleCount: opts.modules.length, records: processor.records });
       }
@@ -242,7 +277,7 @@ export class RecordProcessor {
     private matcher: Matcher | null,
     private sink: ResultSink,
     private onDetection: (d: Detection) => void,
-    private opts: { timeline?: boolean; heuristics?: boolean; urls?: boolean; records?: boolean } = {},
+    private opts: { timeline?: boolean; heuristics?: boolean; urls?: boolean; records?: boolean; expandUrl?: UrlExpander } = {},
   ) {
     this.analyzer = opts.heuristics === false ? undefined : module.analyzer?.();
     this.emit = (f: Finding) =>
@@ -264,6 +299,43 @@ export class RecordProcessor {
     this.onDetection(d);
   }
 
+  /** Shortened URLs of the last record, waiting for expandPending. */
+  private pending: { url: string; record: RecordData }[] = [];
+
+  /** Whether the last record has shortened URLs to expand (only with an expander). */
+  get expanding(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Expand the last record's shortened URLs, list them in urls.json with where they lead, and match those
+   *  destinations: a match is reported as MVT does ("… <destination> shortened as <short URL> …"). */
+  async expandPending(warn: (message: string) => void): Promise<void> {
+    const m = this.module;
+    const pending = this.pending;
+    this.pending = [];
+    for (const { url, record } of pending) {
+      const r = await this.opts.expandUrl!(url);
+      if (r.error && !warnedExpansions.has(r)) {
+        warnedExpansions.add(r);
+        warn(`could not expand the shortened URL ${url}: ${r.error}`);
+      }
+      if (this.opts.urls !== false && this.sink.url) {
+        this.sink.url({ url, expanded_url: r.url, timestamp: m.time?.(record) ?? null, source: m.id });
+      }
+      if (!r.url || !this.matcher) continue;
+      let whole: RecordData | undefined;
+      const seen = new Set<string>();
+      for (const match of this.matcher.match({ type: "url", value: r.url })) {
+        const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        whole ??= wholeRecord(record) as RecordData;
+        const message = match.message.replace(` ${r.url} `, ` ${r.url} shortened as ${url} `);
+        this.detect({ level: "critical", module: m.id, message, eventTime: m.time?.(whole) ?? "", record: whole, match });
+      }
+    }
+  }
+
   process(record: RecordData): void {
     const m = this.module;
     this.records++;
@@ -274,7 +346,10 @@ export class RecordProcessor {
       let whole: RecordData | undefined;
       let seen: Set<string> | undefined;
       for (const obs of m.observables(record)) {
-        if (obs.type === "url" && this.opts.urls !== false && this.sink.url) {
+        if (obs.type === "url" && this.opts.expandUrl && isShortenerHost(obs.value)) {
+          // Listed in urls.json once expanded (expandPending); the short URL itself is still matched here.
+          this.pending.push({ url: obs.value, record });
+        } else if (obs.type === "url" && this.opts.urls !== false && this.sink.url) {
           time ??= m.time?.(record) ?? null;
           this.sink.url({ url: obs.value, expanded_url: null, timestamp: time, source: m.id });
         }
