@@ -9,7 +9,7 @@ import { fail } from "./check-command.js";
 export function addDecryptBackupCommand(program: Command): Command {
   const cmd = program
     .command("decrypt-backup")
-    .description("write a decrypted copy of an encrypted iOS backup (same layout) with the SHA-256 of every file read and written")
+    .description("Write a decrypted copy of an encrypted iOS backup (same layout) with the SHA-256 of every file read and written.")
     .argument("<backup>", "encrypted iOS backup folder")
     .argument("<dest>", "new or empty folder for the decrypted copy (outside the evidence)")
     .option("--json", "print the result as JSON on stdout");

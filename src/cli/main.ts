@@ -146,7 +146,7 @@ export function buildProgram(): Command {
 
   program
     .command("generate-backup")
-    .description("write a synthetic iOS backup (real schemas, deterministic) for demos, tests and benchmarks")
+    .description("Write a synthetic iOS backup (real schemas, deterministic) for demos, tests and benchmarks.")
     .argument("<folder>", "where to write it")
     .option("--seed <n>", "random seed", "1")
     .option("--rows <n>", "rows in the big tables (messages, visits, data usage…)", "1000")
@@ -169,7 +169,7 @@ export function buildProgram(): Command {
 
   program
     .command("demo")
-    .description("generate a demo backup with planted public Pegasus indicators and scan it with the bundled indicators")
+    .description("Generate a demo backup with planted public Pegasus indicators and scan it with the bundled indicators.")
     .option("-d, --dir <dir>", "working folder (default: a new temporary folder)")
     .option("--rows <n>", "rows in the big tables", "2000")
     .addOption(new Option("--json", "print the summary as JSON on stdout"))
