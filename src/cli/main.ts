@@ -197,7 +197,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (!relaunchWithHeapLimit()) {
+if (!(await relaunchWithHeapLimit())) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((e) => fail(e));

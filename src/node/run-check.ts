@@ -1,7 +1,8 @@
 // The one scan path every `check-*` command takes: indicators → acquisition → scan() → output folder →
 // info.json → summary. A command only says how to open its acquisition and which modules run on it.
 
-import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { scan, topLevel, type ScanProgress, type ScanSummary, type UrlExpander } from "../core/analysis/engine.js";
 import { shortUrlExpander } from "./short-urls.js";
@@ -93,9 +94,29 @@ export function selectModules(all: ArtifactModule<any>[], ids?: string[]): Artif
 /** Lies in an output folder while a run writes it; removed once info.json is written. */
 export const INCOMPLETE_MARKER = ".spyscope-incomplete";
 
+/** The run that wrote a marker ("pid host") is still running on this machine. */
+function writerAlive(marker: string): boolean {
+  let text = "";
+  try {
+    text = readFileSync(marker, "utf8");
+  } catch {
+    return false;
+  }
+  const [pid, host] = text.split("\n")[0].trim().split(" ");
+  if (!/^\d+$/.test(pid ?? "")) return false;
+  if (host !== os.hostname()) return true; // another machine's run (a shared disk): it cannot be checked, so it counts
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Refuse an output folder that exists as a file, or that already holds files: results are never written over
  *  an earlier run's (a folder mixing two runs would no longer match its info.json). The one exception is a
- *  folder an interrupted run left (it holds INCOMPLETE_MARKER): startOutput empties it. */
+ *  folder an interrupted run left (it holds INCOMPLETE_MARKER, written by a process no longer running):
+ *  startOutput empties it. */
 export function assertFreshOutput(output: string): void {
   let st;
   try {
@@ -105,8 +126,12 @@ export function assertFreshOutput(output: string): void {
   }
   if (!st.isDirectory()) throw new Error(`the output folder ${output} exists and is not a folder`);
   const names = readdirSync(output);
-  if (names.length && !names.includes(INCOMPLETE_MARKER)) {
+  if (!names.length) return;
+  if (!names.includes(INCOMPLETE_MARKER)) {
     throw new Error(`the output folder ${output} already holds files (an earlier run's results?); choose a new or empty folder, so that nothing is written over`);
+  }
+  if (writerAlive(path.join(output, INCOMPLETE_MARKER))) {
+    throw new Error(`the output folder ${output} is being written by another spyscope run (see its ${INCOMPLETE_MARKER}); choose another folder`);
   }
 }
 
@@ -120,7 +145,10 @@ export function startOutput(output: string): void {
     for (const n of names) rmSync(path.join(output, n), { recursive: true, force: true });
     process.stderr.write(`note: removed the incomplete results an interrupted run left in ${output}\n`);
   }
-  writeFileSync(path.join(output, INCOMPLETE_MARKER), "spyscope is writing results here; this file is removed when the run completes.\n");
+  writeFileSync(
+    path.join(output, INCOMPLETE_MARKER),
+    `${process.pid} ${os.hostname()}\nspyscope (the process above) is writing results here; this file is removed when the run completes.\n`,
+  );
 }
 
 /** The run's results are all written (info.json last): drop the incomplete mark. */
@@ -155,7 +183,9 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
   let scratch: string | null = null;
   try {
     opened = await spec.open(opts.target, sqlite);
-    const split = spec.parallel && parallelAllowed() ? await parallelOrder(opened.acquisition, modules) : null;
+    // A caller's own URL expander cannot cross to the worker thread: such a scan stays on one thread.
+    const canSplit = spec.parallel && parallelAllowed() && typeof opts.expandShortUrls !== "function";
+    const split = canSplit ? await parallelOrder(opened.acquisition, modules) : null;
     // With a split: the worker's temporary files, and each module's urls.json entries as a part file until
     // finish() joins them in module order.
     scratch = split ? makeTempDir("spyscope-threads-") : null;
@@ -187,8 +217,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
         target: opts.target,
         iocs: opts.iocs,
         output: opts.output ?? null,
-        // A test's own expander cannot cross threads: the worker expands with the default one.
-        expandShortUrls: Boolean(opts.expandShortUrls),
+        expandShortUrls: opts.expandShortUrls === true,
       };
       const run = await scanInParallel(split, modules, scanOpts, task, out, { tmp: workerTmp!, urlParts });
       ({ summary, hashes } = run);

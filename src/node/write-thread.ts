@@ -177,7 +177,12 @@ export class ThreadedFile {
   off = 0;
   constructor(readonly file: string) {
     this.fd = openSync(file, "w");
-    ({ slot: this.slot, buf: this.buf } = this.t.acquire());
+    try {
+      ({ slot: this.slot, buf: this.buf } = this.t.acquire());
+    } catch (e) {
+      closeSync(this.fd); // no slot of this file ever reached the thread
+      throw e;
+    }
   }
 
   /** Queue the filled part of the slot and take a fresh one. */

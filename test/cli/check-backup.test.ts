@@ -166,6 +166,28 @@ describe("the built spyscope CLI", () => {
     expect(existsSync(path.join(dir, "info.json"))).toBe(true);
   });
 
+  it("refuses a folder another running spyscope is writing (its incomplete mark names a live process)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-outs-"));
+    writeFileSync(path.join(dir, ".spyscope-incomplete"), `${process.pid} ${os.hostname()}\n`);
+    writeFileSync(path.join(dir, "sms.json"), "[\n");
+    const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", dir, "-q"]).catch((e) => e);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the output folder ${dir} is being written by another spyscope run`);
+    expect(readFileSync(path.join(dir, "sms.json"), "utf8")).toBe("[\n");
+  });
+
+  it("leaves nothing in the temporary folder when the heap-limited child aborts and the scan runs again", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "spyscope-tmpdir-"));
+    const out = mkdtempSync(path.join(os.tmpdir(), "spyscope-outs-"));
+    const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "--iocs", TEST_STIX, "-o", out, "-q"], {
+      env: { ...process.env, SPYSCOPE_HEAP_MB: "8", TMPDIR: tmp },
+    }).catch((e) => e);
+    expect(r.stderr).toContain("needed more than the 8 MB heap limit");
+    expect(r.code).toBe(1);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(path.join(out, "info.json"))).toBe(true);
+  });
+
   it("refuses an output folder inside the evidence", async () => {
     const r = await run("node", [CLI, "check-backup", IOS_BACKUP, "-o", path.join(IOS_BACKUP, "out")]).catch((e) => e);
     expect(r.code).toBe(2);

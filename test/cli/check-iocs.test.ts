@@ -63,11 +63,16 @@ describe("check-iocs", () => {
     expect(third.outputDir).toBe(path.join(tmp, "scan", "check-iocs-2"));
     expect(readJson(path.join(third.outputDir!, "alerts.json"))).toEqual(alerts);
     await expect(runCheckIocs({ dir: path.join(tmp, "scan"), iocs: [TEST_STIX], output: third.outputDir! })).rejects.toThrow(/already holds files/);
+    await expect(runCheckIocs({ dir: path.join(tmp, "scan"), iocs: [TEST_STIX], output: path.join(tmp, "scan") })).rejects.toThrow(/is the folder being re-checked/);
   });
 
   it("reads MVT's own indented output folder", async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), "spyscope-recheck-mvt-"));
+    const before = hashTree(EXPECTED_IOS);
     const r = await runCheckIocs({ dir: EXPECTED_IOS, iocs: [TEST_STIX], output: tmp });
+    expect(r.outputDir).toBe(tmp);
+    // MVT's folder (a test input) gains nothing and changes nothing.
+    expect(hashTree(EXPECTED_IOS)).toEqual(before);
     const alerts = readJson(path.join(tmp, "alerts.json"));
     expect(alerts.filter((a: any) => a.level === "CRITICAL").map((a: any) => a.module).sort()).toEqual(
       expect.arrayContaining(["sms", "tcc", "whatsapp"]),

@@ -70,7 +70,8 @@ describe("shortened URLs", () => {
     const backup = path.join(dir, "backup");
     cpSync(IOS_BACKUP, backup, { recursive: true });
     const db = new Database(path.join(backup, "3d", "3d0d7e5fb2ce288813306e4d4636395e047a3d28"));
-    db.prepare("INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES ('SHORT-1', 'look https://bit.ly/abc', 1, 'SMS', 600000000000000000, 0)").run();
+    // Two links that lead to the same place: one alert for the message, as for any record.
+    db.prepare("INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES ('SHORT-1', 'look https://bit.ly/abc or https://bit.ly/rel', 1, 'SMS', 600000000000000000, 0)").run();
     db.close();
     const stix = path.join(dir, "planted.stix2");
     writeFileSync(
@@ -87,8 +88,23 @@ describe("shortened URLs", () => {
     );
 
     asked.length = 0;
-    const plain = await runCheckBackup({ target: backup, iocs: [stix], output: path.join(dir, "plain"), modules: ["sms"], quiet: true });
+    // Without the flag nothing may go out: any fetch fails the run.
+    const realFetch = globalThis.fetch;
+    let fetched = 0;
+    globalThis.fetch = (async () => {
+      fetched++;
+      throw new Error("no network request may be made without --resolve-short-urls");
+    }) as typeof fetch;
+    let plain;
+    try {
+      plain = await runCheckBackup({ target: backup, iocs: [stix], output: path.join(dir, "plain"), modules: ["sms"], quiet: true });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetched).toBe(0);
     expect(plain.summary.counts.critical).toBe(0);
+    expect(plain.summary.coverage.flatMap((c) => c.warnings)).toEqual([]);
+    expect(plain.info.short_urls_expanded).toBe(false);
     expect(asked).toEqual([]);
     const urls = JSON.parse(readFileSync(path.join(dir, "plain", "urls.json"), "utf8"));
     expect(urls.find((u: any) => u.url === "https://bit.ly/abc").expanded_url).toBeNull();
@@ -101,7 +117,7 @@ describe("shortened URLs", () => {
       quiet: true,
       expandShortUrls: shortUrlExpander({ fetch: localFetch }),
     });
-    expect(asked).toEqual(["HEAD bit.ly/abc", "HEAD t.co/def"]);
+    expect(asked).toEqual(["HEAD bit.ly/abc", "HEAD t.co/def", "HEAD bit.ly/rel", "HEAD bit.ly/abc", "HEAD t.co/def"]);
     expect(r.exitCode).toBe(1);
     const alerts = JSON.parse(readFileSync(path.join(dir, "expanded", "alerts.json"), "utf8"));
     expect(alerts).toHaveLength(1);
@@ -113,6 +129,24 @@ describe("shortened URLs", () => {
     expect(alerts[0].event_time).toBe("2020-01-06 10:40:00.000000");
     const expandedUrls = JSON.parse(readFileSync(path.join(dir, "expanded", "urls.json"), "utf8"));
     expect(expandedUrls.find((u: any) => u.url === "https://bit.ly/abc").expanded_url).toBe("https://planted-evil.example/landing?id=7");
+    expect(expandedUrls.find((u: any) => u.url === "https://bit.ly/rel").expanded_url).toBe("https://planted-evil.example/landing?id=7");
     expect(JSON.parse(readFileSync(path.join(dir, "expanded", "info.json"), "utf8")).short_urls_expanded).toBe(true);
+  });
+
+  it("keep a scan on one thread when the caller gives its own expander (it cannot cross to the worker)", async () => {
+    const saved = process.env.SPYSCOPE_THREADS;
+    process.env.SPYSCOPE_THREADS = "2"; // would split even this small backup
+    try {
+      // The built package: its worker thread script exists there (scans from the sources never split).
+      const built = (await import(path.resolve("dist/node/index.js"))) as typeof import("../../src/node/index.js");
+      const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-short-threads-"));
+      const other = await built.runCheckBackup({ target: IOS_BACKUP, output: path.join(dir, "out2"), quiet: true });
+      expect(other.info.scan_threads).toMatchObject({ threads: 2 });
+      const r = await built.runCheckBackup({ target: IOS_BACKUP, output: path.join(dir, "out"), quiet: true, expandShortUrls: built.shortUrlExpander({ fetch: localFetch }) });
+      expect(r.info.scan_threads).toEqual({ threads: 1 });
+    } finally {
+      if (saved === undefined) delete process.env.SPYSCOPE_THREADS;
+      else process.env.SPYSCOPE_THREADS = saved;
+    }
   });
 });

@@ -91,8 +91,11 @@ export function emptyCounts(): Record<Level, number> {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 }
 
-/** Failed expansions already warned about (each URL's answer is one object, see expanderCache). */
-const warnedExpansions = new WeakSet<object>();
+/** A macrotask turn: setImmediate where there is one (Node), else a zero timeout. */
+const yieldToEventLoop: () => Promise<void> =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? () => new Promise((r) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(r))
+    : () => new Promise((r) => setTimeout(r, 0));
 
 /** The scan's expander with one answer per URL (a link sent a hundred times is asked about once). */
 const expanderCaches = new WeakMap<ScanOptions["expandUrl"] & object, UrlExpander>();
@@ -226,8 +229,11 @@ async function runModule(
       processor.process(record);
       // Shortened URLs of this record, expanded while its source is still open (a detection reads it whole).
       if (processor.expanding) await processor.expandPending((w) => state.warnings.push(w));
-      if (opts.onProgress && processor.records % every === 0) {
-        opts.onProgress({ module: module.id, moduleIndex: index, moduleCount: opts.modules.length, records: processor.records });
+      if (processor.records % every === 0) {
+        opts.onProgress?.({ module: module.id, moduleIndex: index, moduleCount: opts.modules.length, records: processor.records });
+        // Let the event loop run (a Ctrl-C handler, a background thread's exit): records arrive as microtasks,
+        // which alone would hold it off until the module ends.
+        await yieldToEventLoop();
       }
     }
     processor.end();
@@ -299,8 +305,11 @@ export class RecordProcessor {
     this.onDetection(d);
   }
 
-  /** Shortened URLs of the last record, waiting for expandPending. */
-  private pending: { url: string; record: RecordData }[] = [];
+  /** Shortened URLs of the last record, waiting for expandPending, with the indicators the record already
+   *  matched (one detection per indicator and record, however many of its URLs lead there). */
+  private pending: { url: string; record: RecordData; seen: Set<string> }[] = [];
+  /** Links whose failed expansion this module has warned about. */
+  private warned = new Set<string>();
 
   /** Whether the last record has shortened URLs to expand (only with an expander). */
   get expanding(): boolean {
@@ -313,10 +322,10 @@ export class RecordProcessor {
     const m = this.module;
     const pending = this.pending;
     this.pending = [];
-    for (const { url, record } of pending) {
+    for (const { url, record, seen } of pending) {
       const r = await this.opts.expandUrl!(url);
-      if (r.error && !warnedExpansions.has(r)) {
-        warnedExpansions.add(r);
+      if (r.error && !this.warned.has(url)) {
+        this.warned.add(url);
         warn(`could not expand the shortened URL ${url}: ${r.error}`);
       }
       if (this.opts.urls !== false && this.sink.url) {
@@ -324,7 +333,6 @@ export class RecordProcessor {
       }
       if (!r.url || !this.matcher) continue;
       let whole: RecordData | undefined;
-      const seen = new Set<string>();
       for (const match of this.matcher.match({ type: "url", value: r.url })) {
         const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
         if (seen.has(key)) continue;
@@ -348,7 +356,8 @@ export class RecordProcessor {
       for (const obs of m.observables(record)) {
         if (obs.type === "url" && this.opts.expandUrl && isShortenerHost(obs.value)) {
           // Listed in urls.json once expanded (expandPending); the short URL itself is still matched here.
-          this.pending.push({ url: obs.value, record });
+          seen ??= new Set();
+          this.pending.push({ url: obs.value, record, seen });
         } else if (obs.type === "url" && this.opts.urls !== false && this.sink.url) {
           time ??= m.time?.(record) ?? null;
           this.sink.url({ url: obs.value, expanded_url: null, timestamp: time, source: m.id });
