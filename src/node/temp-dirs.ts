@@ -1,8 +1,7 @@
 // Private temporary folders (database copies — decrypted ones included —, timeline chunks, spooled archive
 // entries) are removed when the scan ends, and also when the process exits early or is interrupted
 // (SIGINT, SIGTERM, SIGHUP): a decrypted copy of someone's messages must not outlive the run. A signal is
-// handled once the scan thread reaches the event loop (between files and modules); a second one ends the
-// process at once.
+// handled once the scan thread reaches the event loop, which a scan lets run at least every 250 ms.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
