@@ -8,6 +8,7 @@ import { scan, topLevel, type ScanProgress, type ScanSummary, type UrlExpander }
 import { shortUrlExpander } from "./short-urls.js";
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
 import type { SqliteOpener } from "../core/formats/sqlite.js";
+import type { Evidence } from "../core/evidence/evidence.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators, requireIndicators, type LoadedIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
@@ -170,7 +171,28 @@ export function assertOutsideEvidence(evidenceRoot: string, output: string): voi
   }
 }
 
+/** Files of a plain evidence folder, among those read (hashed), whose inode changed after the scan began
+ *  (ctime: content or metadata; reading does not change it): their hashes may not describe the bytes the
+ *  modules read. Archives and decrypting views have no files of their own to check. `sinceMs` is Date.now()
+ *  at the start: the start itself lies in [sinceMs, sinceMs + 1), and file times come from a clock that
+ *  never runs ahead of it, so only a ctime from sinceMs + 1 on is certainly later (a change in the first
+ *  few milliseconds can go unseen, never a change from before be reported). */
+export async function changedDuringScan(evidence: Evidence, read: Iterable<string>, sinceMs: number): Promise<string[]> {
+  if (!evidence.localPath) return [];
+  const changed: string[] = [];
+  for (const rel of read) {
+    try {
+      const st = statSync(await evidence.localPath(rel));
+      if (st.ctimeMs >= sinceMs + 1) changed.push(rel);
+    } catch {
+      changed.push(rel); // gone since it was read
+    }
+  }
+  return changed.sort();
+}
+
 export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<CheckResult> {
+  const startedMs = Date.now();
   const iocs = await loadIndicators(opts.iocs);
   requireIndicators(iocs);
   if (opts.output) {
@@ -230,6 +252,13 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
       hashes = opened.acquisition.evidence.hashes();
     }
     progress?.done();
+    const changed = await changedDuringScan(opened.acquisition.evidence, hashes.keys(), startedMs);
+    if (changed.length) {
+      process.stderr.write(
+        `warning: ${changed.length} evidence file(s) changed while the scan read them (their hashes may not match what was analysed; ` +
+          `listed in info.json as evidence_changed_during_scan): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}\n`,
+      );
+    }
     const info = {
       ...buildInfo({
         command: opts.command ?? spec.command,
@@ -243,6 +272,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
       }),
       scan_threads: threads,
       short_urls_expanded: Boolean(opts.expandShortUrls),
+      evidence_changed_during_scan: changed,
       ...(opened.info?.() ?? {}),
     };
     if (out) {

@@ -3,13 +3,14 @@
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheckBackup } from "../../src/node/check-backup.js";
 import type { CheckResult } from "../../src/node/run-check.js";
+import { Progress } from "../../src/cli/progress.js";
 import { EXPECTED_IOS, IOS_BACKUP, TEST_STIX } from "../helpers/scan.js";
 import { hashTree } from "../helpers/hash.js";
 
@@ -91,6 +92,34 @@ describe("check-backup on MVT's iOS backup fixture", () => {
     expect(info.coverage.ran).toContain("sms");
     expect(info.coverage.modules.length).toBe(29);
     expect(info.date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  });
+});
+
+describe("evidence that changes while it is scanned", () => {
+  it("is named in info.json and on stderr; an untouched backup lists nothing", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-changing-"));
+    const backup = path.join(dir, "backup");
+    cpSync(IOS_BACKUP, backup, { recursive: true });
+    const calm = await runCheckBackup({ target: backup, iocs: [TEST_STIX], output: path.join(dir, "calm"), quiet: true });
+    expect(calm.info.evidence_changed_during_scan, JSON.stringify(calm.info.evidence_changed_during_scan)).toEqual([]);
+    // Another process touching Info.plist (already read and hashed) once the modules are running.
+    const started = Date.now();
+    class Toucher extends Progress {
+      touched = false;
+      override update(): void {
+        if (this.touched) return;
+        this.touched = true;
+        // Clear of the scan's first milliseconds, which the coarse file clock cannot tell from before it.
+        while (Date.now() < started + 20);
+        utimesSync(path.join(backup, "Info.plist"), new Date(), new Date());
+      }
+      override done(): void {}
+    }
+    const toucher = new Toucher();
+    const r = await runCheckBackup({ target: backup, iocs: [TEST_STIX], output: path.join(dir, "touched"), progress: toucher });
+    expect(toucher.touched).toBe(true);
+    expect(r.info.evidence_changed_during_scan).toEqual(["Info.plist"]);
+    expect(JSON.parse(readFileSync(path.join(dir, "touched", "info.json"), "utf8")).evidence_changed_during_scan).toEqual(["Info.plist"]);
   });
 });
 
