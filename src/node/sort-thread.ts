@@ -12,7 +12,7 @@ import { errorText } from "../core/util/errors.js";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 // Every wait re-checks the counters at least this often, as the write thread's do: a lost wake-up costs a pause.
 // A thread that finishes nothing for the stall limit is given up with an error, as the write thread is.
-import { STALL_MS, WAIT_MS } from "./write-thread.js";
+import { STALL_MS, WAIT_MS, waitForProgress } from "./write-thread.js";
 
 /** A run of timeline lines: line i is buf[starts[i], starts[i + 1] - 1) followed by a newline, keyed[i] says
  *  whether it starts with a `"YYYY-MM-DD HH:MM:SS.ffffff"` timestamp, read as ymd / hms / us integers. */
@@ -289,28 +289,24 @@ export class SortThread {
 
   /** Wait until job `job` is finished and take its result. Throws if the thread stopped. */
   wait(job: number): SortResult {
-    let last = -1;
-    let since = 0;
-    for (;;) {
-      const done = Atomics.load(this.ctrl, DONE);
-      if (done >= job) break;
-      if (done !== last) {
-        last = done;
-        since = Date.now();
-      } else if (Date.now() - since >= this.stallMs) {
-        this.stop(`no timeline run finished for ${this.stallMs / 1000} s`);
-        void this.worker.terminate();
-      }
-      if (this.stopped) {
-        this.takeMessages();
-        throw new Error(`the timeline sorter thread stopped: ${this.results.get(0)?.message ?? "unknown error"}`);
-      }
-      Atomics.wait(this.ctrl, DONE, done, Math.min(WAIT_MS, this.stallMs));
+    const finished = () => Atomics.load(this.ctrl, DONE) >= job;
+    const check = () => {
+      if (this.stopped) this.throwStopped();
+    };
+    if (!waitForProgress(this.ctrl, DONE, finished, this.stallMs, check)) {
+      this.stop(`no timeline run finished for ${this.stallMs / 1000} s`);
+      void this.worker.terminate();
+      this.throwStopped();
     }
     this.takeMessages();
     const result = this.results.get(job)!;
     this.results.delete(job);
     return result;
+  }
+
+  private throwStopped(): never {
+    this.takeMessages();
+    throw new Error(`the timeline sorter thread stopped: ${this.results.get(0)?.message ?? "unknown error"}`);
   }
 
   private stop(message: string): void {

@@ -20,6 +20,26 @@ export const WAIT_MS = 250;
  *  outright: its 'exit' event needs the event loop the waiting scan thread blocks), and the wait fails with an
  *  error instead of lasting for ever. One slot or timeline run takes about a second. */
 export const STALL_MS = 10 * 60_000;
+/** Wait until `ready()`, re-checking at least every WAIT_MS and watching the counter `ctrl[index]` that a
+ *  background thread advances; `check()` runs each turn (it throws to end the wait). False when the counter
+ *  has not moved for `stallMs`: the thread is stuck or dead. */
+export function waitForProgress(ctrl: Int32Array, index: number, ready: () => boolean, stallMs: number, check: () => void): boolean {
+  let last = -1;
+  let since = 0;
+  while (!ready()) {
+    check();
+    const n = Atomics.load(ctrl, index);
+    if (n !== last) {
+      last = n;
+      since = Date.now();
+    } else if (Date.now() - since >= stallMs) {
+      return false;
+    }
+    Atomics.wait(ctrl, index, n, Math.min(WAIT_MS, stallMs));
+  }
+  return true;
+}
+
 /** The stall limit of the write thread's waits (a test sets SPYSCOPE_TEST_WRITE_STALL_MS). */
 const writeStallMs = (): number => Number(process.env.SPYSCOPE_TEST_WRITE_STALL_MS) || STALL_MS;
 
@@ -119,23 +139,15 @@ class WriteThread {
   /** Wait until `ready()` holds, re-checked at least every WAIT_MS; throws (and gives the thread up) when
    *  nothing is written for the stall limit. */
   private waitUntil(ready: () => boolean): void {
-    let last = -1;
-    let since = 0;
-    while (!ready()) {
+    const limit = writeStallMs();
+    const check = () => {
       if (this.stuck) throw new Error(this.stuck);
-      const written = Atomics.load(this.ctrl, WRITTEN);
-      const limit = writeStallMs();
-      if (written !== last) {
-        last = written;
-        since = Date.now();
-      } else if (Date.now() - since >= limit) {
-        this.stuck = `the output write thread wrote nothing for ${limit / 1000} s (a hung disk?)`;
-        // It stops once its current write returns; its files are left open, as it may still be writing to them.
-        void this.worker.terminate();
-        throw new Error(this.stuck);
-      }
-      Atomics.wait(this.ctrl, WRITTEN, written, Math.min(WAIT_MS, limit));
-    }
+    };
+    if (waitForProgress(this.ctrl, WRITTEN, ready, limit, check)) return;
+    this.stuck = `the output write thread wrote nothing for ${limit / 1000} s (a hung disk?)`;
+    // It stops once its current write returns; its files are left open, as it may still be writing to them.
+    void this.worker.terminate();
+    throw new Error(this.stuck);
   }
 
   /** The first write error of `fd` since the last call (which forgets it: the descriptor is being closed). */
