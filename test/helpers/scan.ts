@@ -51,16 +51,21 @@ export async function scanCollect(
   return { ...out, summary, hashes: acquisition.evidence.hashes() };
 }
 
-export async function scanBackup(dir: string, modules: ArtifactModule<any>[], matcher: Matcher | null = null): Promise<Collected> {
+/** Open a backup folder, run `fn` on it, and close it (and the database copies) whatever happens. */
+async function withBackup<T>(dir: string, fn: (backup: IosBackup, sqlite: NodeSqliteOpener) => Promise<T>): Promise<T> {
   const evidence = await DirectoryEvidence.open(dir);
   const sqlite = new NodeSqliteOpener();
   const backup = await IosBackup.open(evidence, sqlite);
   try {
-    return await scanCollect(backup, modules, matcher, sqlite);
+    return await fn(backup, sqlite);
   } finally {
     backup.close();
     sqlite.dispose();
   }
+}
+
+export async function scanBackup(dir: string, modules: ArtifactModule<any>[], matcher: Matcher | null = null): Promise<Collected> {
+  return withBackup(dir, (backup, sqlite) => scanCollect(backup, modules, matcher, sqlite));
 }
 
 /** The scan of a backup as check-backup runs it without an output folder: no record writer (modules may read
@@ -71,11 +76,8 @@ export async function scanBackupLean(
   matcher: Matcher | null,
   keep: { timeline?: boolean; urls?: boolean } = {},
 ): Promise<Omit<Collected, "records" | "hashes">> {
-  const evidence = await DirectoryEvidence.open(dir);
-  const sqlite = new NodeSqliteOpener();
-  const backup = await IosBackup.open(evidence, sqlite);
   const out: Omit<Collected, "records" | "hashes" | "summary"> = { detections: [], timeline: [], urls: [], coverage: new Map() };
-  try {
+  return withBackup(dir, async (backup, sqlite) => {
     const summary = await scan({
       acquisition: backup,
       modules,
@@ -89,10 +91,7 @@ export async function scanBackupLean(
       },
     });
     return { ...out, summary };
-  } finally {
-    backup.close();
-    sqlite.dispose();
-  }
+  });
 }
 
 /** MVT's JSON output for a module of the iOS fixture. */

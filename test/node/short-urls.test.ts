@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCheckBackup } from "../../src/node/check-backup.js";
 import { shortUrlExpander } from "../../src/node/short-urls.js";
 import { IOS_BACKUP } from "../helpers/scan.js";
+import { plantedBundle } from "../helpers/indicators-comms.js";
 
 const SHORTENERS = new Set(["bit.ly", "t.co"]);
 let server: http.Server;
@@ -74,18 +75,7 @@ describe("shortened URLs", () => {
     db.prepare("INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES ('SHORT-1', 'look https://bit.ly/abc or https://bit.ly/rel', 1, 'SMS', 600000000000000000, 0)").run();
     db.close();
     const stix = path.join(dir, "planted.stix2");
-    writeFileSync(
-      stix,
-      JSON.stringify({
-        type: "bundle",
-        id: "bundle--1",
-        objects: [
-          { type: "malware", id: "malware--1", name: "Planted" },
-          { type: "indicator", id: "indicator--1", pattern: "[domain-name:value = 'planted-evil.example']", pattern_type: "stix" },
-          { type: "relationship", id: "relationship--1", relationship_type: "indicates", source_ref: "indicator--1", target_ref: "malware--1" },
-        ],
-      }),
-    );
+    writeFileSync(stix, JSON.stringify(plantedBundle("[domain-name:value = 'planted-evil.example']")));
 
     asked.length = 0;
     // Without the flag nothing may go out: any fetch fails the run.

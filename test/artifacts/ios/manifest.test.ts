@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { manifest, domainsInPath, type ManifestEntry } from "../../../src/core/artifacts/ios/manifest.js";
 import { IndicatorSet } from "../../../src/core/indicators/indicator-set.js";
 import { toJson } from "../../../src/core/report/json.js";
+import { plantedBundle } from "../../helpers/indicators-comms.js";
 import { makeMBFile } from "../../../src/core/formats/bplist-writer.js";
 import { asJson, expectedMvt, IOS_BACKUP, scanBackup, scanBackupLean } from "../../helpers/scan.js";
 import { expectedTimelineRows, timelineRows } from "../../helpers/backup-comms.js";
@@ -117,18 +118,7 @@ describe("manifest (Manifest.db)", () => {
       { domain: "HomeDomain", rel: "Library/garbage", flags: 1, blob: new Uint8Array([1, 2, 3]) },
       { domain: "HomeDomain", rel: "Library/truncated", flags: 1, blob: makeMBFile({ relativePath: "x", mode: 0o100644, lastModified: 1_600_000_000 }).subarray(0, 60) },
     ]);
-    const set = IndicatorSet.fromStix2(
-      {
-        type: "bundle",
-        id: "bundle--1",
-        objects: [
-          { type: "malware", id: "malware--1", name: "Planted" },
-          { type: "indicator", id: "indicator--1", pattern: `[file:path = '/${rel}']`, pattern_type: "stix" },
-          { type: "relationship", id: "relationship--1", relationship_type: "indicates", source_ref: "indicator--1", target_ref: "malware--1" },
-        ],
-      },
-      "planted.stix2",
-    );
+    const set = IndicatorSet.fromStix2(plantedBundle(`[file:path = '/${rel}']`), "planted.stix2");
     const full = await scanBackup(dir, [manifest], set);
     const lean = await scanBackupLean(dir, [manifest], set);
     expect(full.detections).toHaveLength(1);

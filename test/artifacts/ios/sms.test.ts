@@ -4,7 +4,7 @@ import { files, generateSms, macNanos } from "../../../src/node/generate/ios/sms
 import { recordJson, toJson } from "../../../src/core/report/json.js";
 import { asJson, expectedMvt, IOS_BACKUP, scanBackup, scanBackupLean } from "../../helpers/scan.js";
 import { expectedTimelineRows, genContext, makeBackup, timelineRows } from "../../helpers/backup-comms.js";
-import { loadTestIndicators } from "../../helpers/indicators-comms.js";
+import { loadTestIndicators, plantedBundle } from "../../helpers/indicators-comms.js";
 import { IndicatorSet } from "../../../src/core/indicators/indicator-set.js";
 
 
@@ -76,18 +76,7 @@ describe("sms (sms.db)", () => {
 
   it("reads only the columns its checks use when no writer keeps records, with the same findings and records", async () => {
     const dir = makeBackup(files, genContext(500, { domains: ["planted-evil.net"], processes: [], emails: [], filePaths: [] }));
-    const set = IndicatorSet.fromStix2(
-      {
-        type: "bundle",
-        id: "bundle--1",
-        objects: [
-          { type: "malware", id: "malware--1", name: "Planted" },
-          { type: "indicator", id: "indicator--1", pattern: "[domain-name:value = 'planted-evil.net']", pattern_type: "stix" },
-          { type: "relationship", id: "relationship--1", relationship_type: "indicates", source_ref: "indicator--1", target_ref: "malware--1" },
-        ],
-      },
-      "planted.stix2",
-    );
+    const set = IndicatorSet.fromStix2(plantedBundle("[domain-name:value = 'planted-evil.net']"), "planted.stix2");
     const full = await scanBackup(dir, [sms], set);
     expect(full.detections.length).toBeGreaterThan(0);
     const lean = await scanBackupLean(dir, [sms], set, { timeline: true, urls: true });
