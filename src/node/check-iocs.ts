@@ -11,7 +11,7 @@ import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators, requireIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { assertFreshOutput, completeOutput, exitCodeFor, expanderFor, INCOMPLETE_MARKER, indicatorFilesInfo, startOutput, type CheckOptions, type CheckResult } from "./run-check.js";
+import { completeOutput, exitCodeFor, expanderFor, INCOMPLETE_MARKER, indicatorFilesInfo, startOutput, type CheckOptions, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
 import { errorText } from "../core/util/errors.js";
 
@@ -75,8 +75,8 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   if (opts.output && path.resolve(opts.output) === path.resolve(opts.dir)) {
     throw new Error(`the output folder ${opts.output} is the folder being re-checked; choose another one`);
   }
-  if (opts.output) assertFreshOutput(opts.output);
-  else for (let n = 2; existsSync(outDir); n++) outDir = path.join(opts.dir, `check-iocs-${n}`);
+  // (An -o folder is checked by startOutput.)
+  if (!opts.output) for (let n = 2; existsSync(outDir); n++) outDir = path.join(opts.dir, `check-iocs-${n}`);
   const incomplete = existsSync(path.join(opts.dir, INCOMPLETE_MARKER));
   if (incomplete) process.stderr.write(`warning: ${opts.dir} holds the results of a run that did not finish (${INCOMPLETE_MARKER}); re-checking what it wrote\n`);
   startOutput(outDir);
