@@ -277,6 +277,14 @@ async function runModule(
   return cov;
 }
 
+/** What one record's matches share: the indicators it already matched, and (once read) its whole record and
+ *  the time its detections carry. */
+interface MatchState {
+  seen: Set<string>;
+  whole?: RecordData;
+  time?: string | null;
+}
+
 /** Turns records of one module into detections, timeline events and URL sightings. Also used to re-match
  *  records of an earlier output folder against new indicators (check-iocs). */
 export class RecordProcessor {
@@ -314,7 +322,7 @@ export class RecordProcessor {
 
   /** Shortened URLs of the last record, waiting for expandPending, with the indicators the record already
    *  matched (one detection per indicator and record, however many of its URLs lead there). */
-  private pending: { url: string; record: RecordData; seen: Set<string> }[] = [];
+  private pending: { url: string; record: RecordData; state: MatchState }[] = [];
   /** Links whose failed expansion this module has warned about. */
   private warned = new Set<string>();
 
@@ -329,7 +337,7 @@ export class RecordProcessor {
     const m = this.module;
     const pending = this.pending;
     this.pending = [];
-    for (const { url, record, seen } of pending) {
+    for (const { url, record, state } of pending) {
       const r = await this.opts.expandUrl!(url);
       if (r.error && !this.warned.has(url)) {
         this.warned.add(url);
@@ -339,15 +347,24 @@ export class RecordProcessor {
         this.sink.url({ url, expanded_url: r.url, timestamp: m.time?.(record) ?? null, source: m.id });
       }
       if (!r.url || !this.matcher) continue;
-      let whole: RecordData | undefined;
-      for (const match of this.matcher.match({ type: "url", value: r.url })) {
-        const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        whole ??= wholeRecord(record) as RecordData;
-        const message = match.message.replace(` ${r.url} `, ` ${r.url} shortened as ${url} `);
-        this.detect({ level: "critical", module: m.id, message, eventTime: m.time?.(whole) ?? "", record: whole, match });
-      }
+      this.detectMatches(this.matcher.match({ type: "url", value: r.url }), record, state, { link: url, destination: r.url });
+    }
+  }
+
+  /** One detection per indicator matched by a record (`state.seen` spans all its observables, its expanded
+   *  links included), each embedding the whole record (a lean one is read whole) with its time. A match on a
+   *  link's destination says so as MVT does: "… <destination> shortened as <link> …". */
+  private detectMatches(matches: IndicatorMatch[], record: RecordData, state: MatchState, expanded?: { link: string; destination: string }): void {
+    for (const match of matches) {
+      const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
+      if (state.seen.has(key)) continue;
+      state.seen.add(key);
+      state.whole ??= wholeRecord(record) as RecordData;
+      if (state.time === undefined) state.time = this.module.time?.(state.whole) ?? null;
+      const message = expanded
+        ? match.message.replace(` ${expanded.destination} `, ` ${expanded.destination} shortened as ${expanded.link} `)
+        : match.message;
+      this.detect({ level: "critical", module: this.module.id, message, eventTime: state.time ?? "", record: state.whole, match });
     }
   }
 
@@ -357,30 +374,18 @@ export class RecordProcessor {
     if (this.opts.records !== false) this.sink.record?.(m, record);
     if (m.observables) {
       let time: string | null | undefined;
-      let detectionTime: string | null | undefined;
-      let whole: RecordData | undefined;
-      let seen: Set<string> | undefined;
+      let state: MatchState | undefined;
       for (const obs of m.observables(record)) {
         if (obs.type === "url" && this.opts.expandUrl && isShortenerHost(obs.value)) {
           // Listed in urls.json once expanded (expandPending); the short URL itself is still matched here.
-          seen ??= new Set();
-          this.pending.push({ url: obs.value, record, seen });
+          this.pending.push({ url: obs.value, record, state: (state ??= { seen: new Set() }) });
         } else if (obs.type === "url" && this.opts.urls !== false && this.sink.url) {
           time ??= m.time?.(record) ?? null;
           this.sink.url({ url: obs.value, expanded_url: null, timestamp: time, source: m.id });
         }
         if (!this.matcher) continue;
         const matches: IndicatorMatch[] = this.matcher.match(obs);
-        for (const match of matches) {
-          seen ??= new Set();
-          const key = `${match.indicator.kind}\u0000${match.indicator.value}\u0000${match.indicator.collection}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          // A lean record (no output folder) is read whole for its detection, and its time taken from that.
-          whole ??= wholeRecord(record) as RecordData;
-          detectionTime ??= m.time?.(whole) ?? null;
-          this.detect({ level: "critical", module: m.id, message: match.message, eventTime: detectionTime ?? "", record: whole, match });
-        }
+        if (matches.length) this.detectMatches(matches, record, (state ??= { seen: new Set() }));
       }
     }
     if (m.timeline && this.opts.timeline !== false && this.sink.timeline) {
