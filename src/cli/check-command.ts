@@ -9,7 +9,7 @@ import { errorText } from "../core/util/errors.js";
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function report(target: string, r: CheckResult, json: boolean): number {
-  const input = { target, summary: r.summary, outputDir: r.outputDir, indicatorCount: r.indicatorCount, indicatorProblems: r.indicatorProblems, exitCode: r.exitCode };
+  const input = { target, summary: r.summary, outputDir: r.outputDir, indicatorCount: r.indicatorCount, indicatorProblems: r.indicatorProblems, problem: r.problem, exitCode: r.exitCode };
   if (json) process.stdout.write(JSON.stringify(summaryJson(input), null, 2) + "\n");
   else process.stderr.write(summaryText(input) + "\n");
   return r.exitCode;

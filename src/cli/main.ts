@@ -197,6 +197,12 @@ export function buildProgram(): Command {
   return program;
 }
 
+// A reader that stops early (`spyscope … | head`) closes stdout: end quietly, as other command-line tools do.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  throw e;
+});
+
 if (!(await relaunchWithHeapLimit())) {
   buildProgram()
     .parseAsync(process.argv)

@@ -1,6 +1,6 @@
 // What a person reads at the end of a scan: counts per level, what was (not) read, and never "clean".
 
-import type { ScanSummary } from "../core/analysis/engine.js";
+import { coverageComplete, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
 import { LEVEL_ORDER, MVT_LEVEL, type Level } from "../core/types.js";
 import { exposureJson, exposureRecordsOf, exposureSection } from "./exposure-text.js";
 
@@ -11,8 +11,13 @@ export interface SummaryInput {
   indicatorCount: number;
   /** Indicator sources that could not be loaded. */
   indicatorProblems?: string[];
+  /** What was wrong with the acquisition as a whole (CheckResult.problem). */
+  problem?: string | null;
   exitCode: number;
 }
+
+/** Most coverage lines and warnings the terminal shows (the rest are in info.json). */
+const MAX_SHOWN = 20;
 
 const LEVEL_WORD: Record<Level, string> = {
   critical: "matches of known indicators of compromise",
@@ -34,12 +39,14 @@ export function summaryJson(s: SummaryInput): Record<string, unknown> {
     indicator_problems: s.indicatorProblems ?? [],
     output: s.outputDir,
     coverage: {
-      complete: cov.every((c) => c.status !== "failed" && c.gaps.length === 0),
+      complete: coverageComplete(cov, s.problem),
+      acquisition_problem: s.problem ?? null,
       ran: cov.filter((c) => c.status === "ran").length,
       skipped: cov.filter((c) => c.status === "skipped").length,
       failed: cov.filter((c) => c.status === "failed").map((c) => ({ module: c.module, reason: c.reason })),
       gaps: cov.flatMap((c) => c.gaps.map((g) => ({ module: c.module, ...g }))),
     },
+    warnings: cov.flatMap((c) => c.warnings.map((w) => ({ module: c.module, warning: w }))),
     detections: s.summary.detections
       .filter((d) => d.level !== "info")
       .slice(0, 100)
@@ -48,12 +55,38 @@ export function summaryJson(s: SummaryInput): Record<string, unknown> {
   };
 }
 
+/** A file gap as one line: "file (id): id: reason" loses the repeated id. */
+function gapText(file: string, reason: string): string {
+  const id = /\(([^()]+)\)$/.exec(file)?.[1];
+  return `${file}: ${id && reason.startsWith(`${id}: `) ? reason.slice(id.length + 2) : reason}`;
+}
+
+/** What could not be read, a line each: the acquisition's problem, then each module's failure (unless one
+ *  of its gaps already says it) and gaps. */
+export function coverageLines(cov: ModuleCoverage[], problem?: string | null): string[] {
+  const out: string[] = [];
+  if (problem) out.push(`the acquisition: ${problem}`);
+  for (const c of cov) {
+    const gaps = c.gaps.map((g) => `${g.file}: ${g.reason}`);
+    if (c.status === "failed" && c.reason && !gaps.includes(c.reason)) out.push(`${c.module}: ${c.reason}`);
+    for (const g of c.gaps) out.push(`${c.module}: ${gapText(g.file, g.reason)}`);
+  }
+  return out;
+}
+
+/** Up to MAX_SHOWN items as indented lines, then how many more info.json holds. */
+function shownList(items: string[]): string[] {
+  const lines = items.slice(0, MAX_SHOWN).map((t) => `  - ${t}`);
+  if (items.length > MAX_SHOWN) lines.push(`  … and ${items.length - MAX_SHOWN} more in info.json`);
+  return lines;
+}
+
 export function summaryText(s: SummaryInput): string {
   const { summary } = s;
   const lines: string[] = [];
   const cov = summary.coverage;
-  const failed = cov.filter((c) => c.status === "failed");
-  const gaps = cov.flatMap((c) => c.gaps.map((g) => `${c.module}: ${g.file}: ${g.reason}`));
+  const unread = coverageLines(cov, s.problem);
+  const warnings = cov.flatMap((c) => c.warnings.map((w) => `${c.module}: ${w}`));
   lines.push(`spyscope: ${s.target}`);
   lines.push(
     `Read ${summary.records.toLocaleString("en-US")} records with ${cov.filter((c) => c.status === "ran").length} of ${cov.length} modules ` +
@@ -74,10 +107,13 @@ export function summaryText(s: SummaryInput): string {
   for (const [key, n] of shown) lines.push(`  ! ${key}${n > 1 ? ` (${n} records)` : ""}`);
   if (grouped.size > shown.length) lines.push(`  … and ${grouped.size - shown.length} more distinct alerts in alerts.json`);
   lines.push(...exposureSection(exposureRecordsOf(summary.detections)));
-  if (failed.length || gaps.length) {
+  if (unread.length) {
     lines.push(`Coverage is incomplete — these could not be read:`);
-    for (const c of failed) lines.push(`  - ${c.module}: ${c.reason}`);
-    for (const g of gaps.slice(0, 20)) lines.push(`  - ${g}`);
+    lines.push(...shownList(unread));
+  }
+  if (warnings.length) {
+    lines.push(`Warnings from the modules:`);
+    lines.push(...shownList(warnings));
   }
   const skipped = cov.filter((c) => c.status === "skipped").length;
   if (skipped) lines.push(`${skipped} modules found nothing to read in this acquisition (listed in info.json).`);
@@ -86,7 +122,7 @@ export function summaryText(s: SummaryInput): string {
       "Detections found. Preserve this acquisition and the output folder unchanged, and ask a digital-security helpline " +
         "(e.g. Amnesty Tech, Access Now) to review them before acting on the device.",
     );
-  } else if (failed.length || gaps.length) {
+  } else if (unread.length) {
     lines.push("No known indicators were found in what could be read. Parts of the acquisition could not be read, so this says nothing about them.");
   } else {
     lines.push(

@@ -137,5 +137,14 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   };
   out.writeJson("info.json", info);
   completeOutput(outDir);
-  return { exitCode: exitCodeFor(summary), summary, indicatorLoadMs: iocs.loadMs, indicatorCount: iocs.set.size, indicatorProblems: iocs.problems, outputDir: outDir, info };
+  return {
+    exitCode: exitCodeFor(summary),
+    summary,
+    indicatorLoadMs: iocs.loadMs,
+    indicatorCount: iocs.set.size,
+    indicatorProblems: iocs.problems,
+    problem: incomplete ? `${opts.dir} holds the results of a run that did not finish: only what it wrote was re-checked` : null,
+    outputDir: outDir,
+    info,
+  };
 }

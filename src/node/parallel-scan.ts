@@ -60,15 +60,21 @@ export function parallelAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /** The modules, largest input first (bytes of the files each reads), for two threads that each take the
- *  next one when done (so the slower side never waits); null when the input is too small for a thread. */
+ *  next one when done (so the slower side never waits); null when the input is too small for a thread. Never
+ *  throws for the acquisition's sake: a scan must not stop on what a single-thread scan reports per module. */
 export async function parallelOrder(acquisition: Acquisition, modules: ArtifactModule<any>[]): Promise<ArtifactModule<any>[] | null> {
   if (modules.length < 2) return null;
   const cost = new Map<ArtifactModule<any>, number>();
   let total = 0;
   for (const m of modules) {
     let bytes = 0;
-    for (const spec of m.sources) {
-      for await (const ref of acquisition.find(spec)) bytes += (await acquisition.evidence.stat(ref.path))?.size ?? 0;
+    try {
+      for (const spec of m.sources) {
+        for await (const ref of acquisition.find(spec)) bytes += (await acquisition.evidence.stat(ref.path))?.size ?? 0;
+      }
+    } catch {
+      // Files the acquisition cannot look up (an empty or corrupt Manifest.db): the module meets the same
+      // error when it runs and reports it as its own failure; here it only weighs nothing.
     }
     cost.set(m, bytes);
     total += bytes;

@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { scan, topLevel, type ScanProgress, type ScanSummary, type UrlExpander } from "../core/analysis/engine.js";
+import { coverageComplete, scan, topLevel, type ScanProgress, type ScanSummary, type UrlExpander } from "../core/analysis/engine.js";
 import { shortUrlExpander } from "./short-urls.js";
 import type { Acquisition, ArtifactModule } from "../core/artifacts/module.js";
 import type { SqliteOpener } from "../core/formats/sqlite.js";
@@ -45,6 +45,9 @@ export interface CheckResult {
   indicatorCount: number;
   /** Indicator sources that could not be loaded (the scan ran with the others). */
   indicatorProblems: string[];
+  /** What was wrong with the acquisition as a whole (OpenedAcquisition.problem after the scan); coverage is
+   *  then incomplete. */
+  problem: string | null;
   outputDir: string | null;
   info: Record<string, unknown>;
 }
@@ -259,6 +262,8 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
           `listed in info.json as evidence_changed_during_scan): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}\n`,
       );
     }
+    // Read after the scan: some problems are met while reading (a line too long, a refused zip entry).
+    const problem = opened.problem ?? null;
     const info = {
       ...buildInfo({
         command: opts.command ?? spec.command,
@@ -268,7 +273,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
         summary,
         hashes,
         acquisitionKind: opened.acquisition.kind,
-        manifestProblem: opened.problem,
+        manifestProblem: problem,
       }),
       scan_threads: threads,
       short_urls_expanded: Boolean(opts.expandShortUrls),
@@ -286,6 +291,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
       indicatorLoadMs: iocs.loadMs,
       indicatorCount: iocs.set.size,
       indicatorProblems: iocs.problems,
+      problem,
       outputDir: out ? out.dir : null,
       info,
     };
@@ -329,7 +335,7 @@ export function buildInfo(a: {
       top_level: topLevel(a.summary.counts),
     },
     coverage: {
-      complete: cov.every((c) => c.status !== "failed" && c.gaps.length === 0) && !a.manifestProblem,
+      complete: coverageComplete(cov, a.manifestProblem),
       manifest_problem: a.manifestProblem ?? null,
       ran: cov.filter((c) => c.status === "ran").map((c) => c.module),
       skipped: cov.filter((c) => c.status === "skipped").map((c) => ({ module: c.module, reason: c.reason })),

@@ -2,7 +2,7 @@
 // Rows that live only in a -wal file are seen, and no -wal/-shm is created beside the evidence.
 
 import Database from "better-sqlite3";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync, chmodSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,29 +12,15 @@ import { writeXmlPlist } from "../../src/core/formats/bplist-writer.js";
 import { runCheckBackup } from "../../src/node/check-backup.js";
 import { EncryptedBackupError } from "../../src/core/formats/ios-backup.js";
 import { hashTree } from "../helpers/hash.js";
+import { copyFixtureBackup } from "../helpers/backup.js";
 
 const SMS = "3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28";
 const TCC = "64/64d0019cb3d46bfc8cce545a8ba54b93e7ea9347";
 const GLOBAL_PREFS = "0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d";
 
-function copyBackup(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "spyscope-corrupt-"));
-  cpSync(IOS_BACKUP, dir, { recursive: true });
-  const makeWritable = (d: string) => {
-    chmodSync(d, 0o755);
-    for (const n of readdirSync(d)) {
-      const p = path.join(d, n);
-      if (statSync(p).isDirectory()) makeWritable(p);
-      else chmodSync(p, 0o644);
-    }
-  };
-  makeWritable(dir);
-  return dir;
-}
-
 describe("corrupt and missing artifacts", () => {
   it("reports a truncated SQLite, a garbage plist and a missing file per artifact and completes the scan", async () => {
-    const dir = copyBackup();
+    const dir = copyFixtureBackup();
     truncateSync(path.join(dir, SMS), 3000);
     writeFileSync(path.join(dir, GLOBAL_PREFS), "this is not a property list at all");
     rmSync(path.join(dir, TCC));
@@ -56,7 +42,7 @@ describe("corrupt and missing artifacts", () => {
   });
 
   it("with an empty Manifest.db, modules that need it fail with the reason and backup_info still runs", async () => {
-    const dir = copyBackup();
+    const dir = copyFixtureBackup();
     truncateSync(path.join(dir, "Manifest.db"), 0);
     const r = await scanBackup(dir, IOS_BACKUP_MODULES);
     expect(r.coverage.get("backup_info")!.status).toBe("ran");
@@ -66,7 +52,7 @@ describe("corrupt and missing artifacts", () => {
   });
 
   it("sees rows that live only in a -wal file and creates nothing beside the evidence", async () => {
-    const dir = copyBackup();
+    const dir = copyFixtureBackup();
     const work = mkdtempSync(path.join(os.tmpdir(), "spyscope-wal-"));
     copyFileSync(path.join(IOS_BACKUP, SMS), path.join(work, "sms.db"));
     const live = new Database(path.join(work, "sms.db"));
@@ -90,7 +76,7 @@ describe("corrupt and missing artifacts", () => {
   });
 
   it("recognises an encrypted backup (Manifest.plist IsEncrypted) and refuses it with a clear message", async () => {
-    const dir = copyBackup();
+    const dir = copyFixtureBackup();
     writeFileSync(path.join(dir, "Manifest.plist"), writeXmlPlist({ IsEncrypted: true, Version: "10.0" }));
     const out = mkdtempSync(path.join(os.tmpdir(), "spyscope-enc-out-"));
     const err = await runCheckBackup({ target: dir, output: out }).catch((e) => e);

@@ -1,12 +1,13 @@
 // Test helper: a temporary iOS backup folder built from generator files (src/node/generate/ios/*.ts):
 // Manifest.db with the real schema (Files + Properties), Info.plist, and each file at <fileID[0:2]>/<fileID>.
 
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Rng, type GenContext, type GeneratedFile, type PlantSet } from "../../src/node/generate/ios/types.js";
 import { xmlPlist } from "../../src/node/generate/ios/plist-xml.js";
+import { IOS_BACKUP } from "./scan.js";
 
 export interface BackupOptions {
   rows?: number;
@@ -115,4 +116,20 @@ export function observablesOf(module: { observables?(r: any): Iterable<{ type: s
   const out: string[] = [];
   for (const r of records) for (const o of module.observables?.(r) ?? []) out.push(`${o.type}:${o.value}`);
   return out;
+}
+
+/** A writable copy of MVT's iOS backup fixture (read-only in ../shared) to break on purpose. */
+export function copyFixtureBackup(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "spyscope-corrupt-"));
+  cpSync(IOS_BACKUP, dir, { recursive: true });
+  const makeWritable = (d: string) => {
+    chmodSync(d, 0o755);
+    for (const n of readdirSync(d)) {
+      const p = path.join(d, n);
+      if (statSync(p).isDirectory()) makeWritable(p);
+      else chmodSync(p, 0o644);
+    }
+  };
+  makeWritable(dir);
+  return dir;
 }

@@ -82,6 +82,13 @@ export interface ScanSummary {
   ms: number;
 }
 
+/** Whether every module read all it looked for: none failed, none met a gap, and nothing was wrong with the
+ *  acquisition as a whole (`problem`: what the check's opener reports, e.g. an unreadable Manifest.db or the
+ *  entries a zip refused). info.json and the summaries say the same. */
+export function coverageComplete(coverage: ModuleCoverage[], problem?: string | null): boolean {
+  return !problem && coverage.every((c) => c.status !== "failed" && c.gaps.length === 0);
+}
+
 /** An error a module reports about input it cannot use at all (the module is marked failed with it). */
 export class ArtifactError extends Error {
   override name = "ArtifactError";

@@ -11,6 +11,7 @@ import { DeviceClock } from "../util/device-time.js";
 import { isoFromUnixMs } from "../util/time.js";
 import { concatBytes } from "../util/bytes.js";
 import { errorText } from "../util/errors.js";
+import { longLineProblem } from "../util/line-batches.js";
 
 /** Most files listed from a bugreport (real ones hold a few thousand). */
 const MAX_LISTED = 500_000;
@@ -69,8 +70,10 @@ export class AndroidBugreport implements Acquisition {
     }
     dumpstate ??= files.listing.find((f) => /^dumpState_[^/]*\.log$/.test(f)) ?? (has.has("dumpsys.txt") ? "dumpsys.txt" : null);
     if (!dumpstate && !files.listing.some((f) => f.startsWith("FS/"))) {
+      // What was met on the way (main_entry.txt naming a file that is not there) says more than the list.
       throw new NotABugreportError(
-        `${evidence.label} does not look like an Android bugreport: no main_entry.txt, dumpState_*.log, dumpsys.txt or FS/ folder`,
+        `${evidence.label} does not look like an Android bugreport: no dumpstate text (main_entry.txt, dumpState_*.log, dumpsys.txt) ` +
+          `and no FS/ folder${problems.length ? ` (${problems.join("; ")})` : ""}`,
       );
     }
     if (!dumpstate) problems.push("no dumpstate text (main_entry.txt, dumpState_*.log, dumpsys.txt): the dumpsys modules have nothing to read");
@@ -103,7 +106,14 @@ export class AndroidBugreport implements Acquisition {
   /** The dumpstate text as batches of lines (read and decoded as the consumer pulls). */
   lines(): AsyncIterable<string[]> {
     if (!this.dumpstate) throw new Error("the bugreport has no dumpstate text");
-    return textLines(this.evidence.stream(this.dumpstate));
+    const path = this.dumpstate;
+    return textLines(this.evidence.stream(path), (n) => this.longLine(`${path}: line ${n}`));
+  }
+
+  /** A dumpstate line over MAX_LINE characters was dropped (named once, however many modules read it). */
+  private longLine(where: string): void {
+    const problem = longLineProblem(where);
+    if (!this.problems.includes(problem)) this.problems.push(problem);
   }
 
   /** Lines of "DUMP OF SERVICE <service>:" up to the dashed separator. With `from`, a kept section may start
@@ -129,7 +139,9 @@ export class AndroidBugreport implements Acquisition {
     const bytes = index.sections.get(key);
     if (bytes) {
       if (seen) seen.found = true;
-      yield* textLines(slices(from ? bytes.subarray(lineStartOf(bytes, from)) : bytes));
+      // Line numbers counted from the section's first line (or from its `from` line).
+      const where = (n: number) => `${this.dumpstate}: line ${n} of the ${key === SYSTEM_PROPERTIES ? key : `"DUMP OF SERVICE ${key}:"`} section${from ? ` after "${from}"` : ""}`;
+      yield* textLines(slices(from ? bytes.subarray(lineStartOf(bytes, from)) : bytes), (n) => this.longLine(where(n)));
     } else if (index.overBudget.has(key)) {
       yield* stream();
     }

@@ -9,12 +9,13 @@ import { BytesSource } from "./byte-source.js";
 import { specMatcher } from "./file-spec.js";
 import { ZipArchive, ZipEvidence } from "./zip.js";
 import { errorText } from "../util/errors.js";
+import { lineBatches, MAX_LINE } from "../util/line-batches.js";
 
 /** File names read as NDJSON logs (MVT reads .txt; exports and tools also use these). */
 export const LOG_FILE = /\.(txt|json|jsonl|ndjson|log)$/i;
 const ZIP_FILE = /\.zip$/i;
-/** A line longer than this is not an event (skipped and counted as unreadable). */
-export const MAX_LINE = 1024 * 1024;
+/** A line longer than MAX_LINE (1 MiB) is not an event (skipped and counted as unreadable). */
+export { MAX_LINE };
 /** Most bytes of one nested zip held in memory. */
 export const MAX_NESTED_ZIP = 512 * 1024 * 1024;
 const MAX_DEPTH = 4;
@@ -56,44 +57,10 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-/** Split a byte stream into lines (UTF-8), in batches (one per input chunk, to keep per-line overhead low).
- *  A line longer than `maxLine` characters comes back as null (its text is dropped as it arrives). */
-export async function* lineBatches(chunks: AsyncIterable<Uint8Array>, maxLine = MAX_LINE): AsyncIterable<(string | null)[]> {
-  const decoder = new TextDecoder("utf-8");
-  let partial = "";
-  let tooLong = false;
-  for await (const chunk of chunks) {
-    const text = decoder.decode(chunk, { stream: true });
-    const batch: (string | null)[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl < 0) {
-        if (!tooLong) {
-          if (partial.length + text.length - start > maxLine) {
-            tooLong = true;
-            partial = "";
-          } else partial += text.slice(start);
-        }
-        break;
-      }
-      if (tooLong || partial.length + nl - start > maxLine) batch.push(null);
-      else batch.push(partial ? partial + text.slice(start, nl) : text.slice(start, nl));
-      partial = "";
-      tooLong = false;
-      start = nl + 1;
-    }
-    if (batch.length) yield batch;
-  }
-  const rest = decoder.decode();
-  if (tooLong) yield [null];
-  else if (partial || rest) yield [partial + rest];
-}
-
 /** Lines one by one with their 1-based numbers (see lineBatches). */
 export async function* lines(chunks: AsyncIterable<Uint8Array>, maxLine = MAX_LINE): AsyncIterable<[string | null, number]> {
   let n = 0;
-  for await (const batch of lineBatches(chunks, maxLine)) for (const l of batch) yield [l, ++n];
+  for await (const batch of lineBatches(chunks, { maxLine })) for (const l of batch) yield [l, ++n];
 }
 
 /** Evidence over the outer target plus the nested zips opened inside it ("a.zip::b.zip::x.txt"). */
@@ -166,6 +133,8 @@ export class IntrusionLogs implements Acquisition {
 
   static async open(outer: Evidence, opts: IntrusionLogsOptions = {}): Promise<IntrusionLogs> {
     const logs = new IntrusionLogs(outer);
+    // Entries the outer zip refused (names escaping it, absolute paths, links): named, as nested zips' are.
+    if (outer instanceof ZipEvidence) logs.problems.push(...outer.archive.problems);
     if (opts.only !== undefined) logs.files.push(opts.only);
     else await logs.walk("", "", 0, opts.maxNestedZipBytes ?? MAX_NESTED_ZIP);
     if (!logs.files.length) {

@@ -13,6 +13,7 @@ import { DUMPSTATE } from "../../formats/android-bugreport.js";
 import { GetpropParser, parseGetpropLine } from "./parsers/getprop.js";
 import { sectionRecords } from "./bugreport/common.js";
 import { dumpsysSection, parseBatches, textLines } from "./parsers/lines.js";
+import { longLineProblem } from "../../util/line-batches.js";
 import { DumpsysPackagesParser } from "./parsers/packages.js";
 import { jsonElements } from "../../formats/json-stream.js";
 import { errorText } from "../../util/errors.js";
@@ -60,7 +61,10 @@ async function properties(ctx: ModuleContext): Promise<Map<string, string> | nul
 async function dumpsysVersions(ctx: ModuleContext, wanted: Set<string>, into: Map<string, string | null>): Promise<void> {
   for await (const file of ctx.files([DUMPSYS])) {
     try {
-      const section = dumpsysSection(textLines(ctx.evidence.stream(file.path)), "package");
+      const section = dumpsysSection(
+        textLines(ctx.evidence.stream(file.path), (n) => ctx.warn(longLineProblem(`${file.path}: line ${n}`))),
+        "package",
+      );
       for await (const pkg of parseBatches(section, new DumpsysPackagesParser((name) => wanted.has(name)))) {
         if (wanted.has(pkg.package_name)) into.set(pkg.package_name, pkg.version_name || null);
       }

@@ -3,28 +3,34 @@
 // "------ SYSTEM PROPERTIES" to a "------" line. Streams stop reading as soon as their section ends, and never
 // hold more than one chunk of text plus the current batch.
 
-import { Utf8Stream } from "../../../util/utf8-stream.js";
+import { lineBatches } from "../../../util/line-batches.js";
 
 /** The separator dumpsys prints between services (78 dashes; a line that starts with it ends a section). */
 export const SECTION_DELIMITER = "-".repeat(78);
 
 const DECODE_SLICE = 64 * 1024;
 
-/** Lines of UTF-8 text (invalid bytes replaced), in batches of one input chunk; "\r\n" and "\n" end lines. */
-export async function* textLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<string[]> {
-  const decoder = new Utf8Stream();
-  let carry = "";
-  for await (const chunk of chunks) {
-    // 64 KiB at a time: megabyte texts would be large objects, collected only by full GCs.
-    for (let at = 0; at < chunk.length; at += DECODE_SLICE) {
-      const text = carry + decoder.decode(chunk.subarray(at, at + DECODE_SLICE));
-      const lines = text.split("\n");
-      carry = lines.pop()!;
-      if (lines.length) yield stripCR(lines);
+/** Called with the 1-based number of a line dropped for being longer than MAX_LINE characters. */
+export type LongLineHandler = (line: number) => void;
+
+/** Lines of UTF-8 text (invalid bytes replaced), in batches of 64 KiB of input; "\r\n" and "\n" end lines.
+ *  A line longer than MAX_LINE (1 MiB) characters is dropped (no dumpsys line comes near it; untrusted text
+ *  may hold gigabytes without a newline) and its number given to `onLongLine`. */
+export async function* textLines(chunks: AsyncIterable<Uint8Array>, onLongLine?: LongLineHandler): AsyncIterable<string[]> {
+  let n = 0;
+  for await (const batch of lineBatches(chunks, { slice: DECODE_SLICE })) {
+    let lines = batch as string[];
+    if (batch.includes(null)) {
+      lines = [];
+      for (let i = 0; i < batch.length; i++) {
+        const l = batch[i];
+        if (l === null) onLongLine?.(n + i + 1);
+        else lines.push(l);
+      }
     }
+    n += batch.length;
+    if (lines.length) yield stripCR(lines);
   }
-  const rest = carry + decoder.end();
-  if (rest) yield stripCR([rest]);
 }
 
 function stripCR(lines: string[]): string[] {
