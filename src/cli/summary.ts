@@ -116,7 +116,7 @@ export function summaryText(s: SummaryInput): string {
     lines.push(...shownList(warnings));
   }
   const skipped = cov.filter((c) => c.status === "skipped").length;
-  if (skipped) lines.push(`${skipped} modules found nothing to read in this acquisition (listed in info.json).`);
+  if (skipped) lines.push(`${skipped} module${skipped === 1 ? "" : "s"} found nothing to read in this acquisition (listed in info.json).`);
   if (summary.counts.critical || summary.counts.high) {
     lines.push(
       "Detections found. Preserve this acquisition and the output folder unchanged, and ask a digital-security helpline " +
