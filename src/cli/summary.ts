@@ -61,14 +61,13 @@ function gapText(file: string, reason: string): string {
   return `${file}: ${id && reason.startsWith(`${id}: `) ? reason.slice(id.length + 2) : reason}`;
 }
 
-/** What could not be read, a line each: the acquisition's problem, then each module's failure (unless one
- *  of its gaps already says it) and gaps. */
+/** What could not be read, a line each: the acquisition's problems (joined by "; " in CheckResult.problem),
+ *  then each module's gaps, or its failure when it has no gap (a failure's reason then only repeats them). */
 export function coverageLines(cov: ModuleCoverage[], problem?: string | null): string[] {
   const out: string[] = [];
-  if (problem) out.push(`the acquisition: ${problem}`);
+  if (problem) for (const p of problem.split("; ")) out.push(`the acquisition: ${p}`);
   for (const c of cov) {
-    const gaps = c.gaps.map((g) => `${g.file}: ${g.reason}`);
-    if (c.status === "failed" && c.reason && !gaps.includes(c.reason)) out.push(`${c.module}: ${c.reason}`);
+    if (c.status === "failed" && !c.gaps.length) out.push(`${c.module}: ${c.reason || "failed (no reason given)"}`);
     for (const g of c.gaps) out.push(`${c.module}: ${gapText(g.file, g.reason)}`);
   }
   return out;

@@ -163,20 +163,33 @@ async function spoolEntry(qf: AndroidQF, name: string): Promise<FileByteSource &
 
 /** The bugreport modules read the collection's bugreport.zip, or when it has none its dumpsys.txt (the
  *  dumpstate text androidqf collects itself). */
-async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition; info: Record<string, unknown>; close(): Promise<void> }> {
+interface NestedBugreport {
+  acquisition: Acquisition;
+  info: Record<string, unknown>;
+  close(): Promise<void>;
+  /** What the bugreport met while read (a dumpstate line too long to keep), named after its source. */
+  problems(): string[];
+}
+
+/** The problems of a bugreport opened from `source`, read when asked (some are met during the scan). */
+const readProblems = (br: AndroidBugreport, source: string) => () => br.problems.map((p) => (p.startsWith(`${source}:`) ? p : `${source}: ${p}`));
+
+async function openBugreport(qf: AndroidQF): Promise<NestedBugreport> {
   const name = "bugreport.zip";
   const full = qf.evidence.full(name);
   const label = `${qf.evidence.label}/${full}`;
   const none = async () => undefined;
   if (!(await qf.evidence.stat(name))) {
-    if (!(await qf.evidence.stat("dumpsys.txt"))) return { acquisition: new NestedPlaceholder("android_bugreport", label, null), info: { source: null }, close: none };
+    if (!(await qf.evidence.stat("dumpsys.txt"))) {
+      return { acquisition: new NestedPlaceholder("android_bugreport", label, null), info: { source: null }, close: none, problems: () => [] };
+    }
     try {
       const br = await AndroidBugreport.open(qf.evidence);
-      return { acquisition: br, info: { source: "dumpsys.txt", ...br.info() }, close: none };
+      return { acquisition: br, info: { source: "dumpsys.txt", ...br.info() }, close: none, problems: readProblems(br, "dumpsys.txt") };
     } catch (e) {
       const reason = `dumpsys.txt: ${errorText(e)}`;
       qf.problems.push(reason);
-      return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: "dumpsys.txt", error: reason }, close: none };
+      return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: "dumpsys.txt", error: reason }, close: none, problems: () => [] };
     }
   }
   let source: FileByteSource;
@@ -192,7 +205,7 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
   } catch (e) {
     const reason = `${name}: ${errorText(e)}`;
     qf.problems.push(reason);
-    return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: name, error: reason }, close: none };
+    return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: name, error: reason }, close: none, problems: () => [] };
   }
   const close = () => source.close();
   try {
@@ -201,12 +214,12 @@ async function openBugreport(qf: AndroidQF): Promise<{ acquisition: Acquisition;
     const br = await AndroidBugreport.open(evidence);
     qf.evidence.addNested(() => new Map([...evidence.hashes()].map(([k, v]) => [`${full}::${k}`, v])));
     if (archive.problems.length) qf.problems.push(...archive.problems.map((p) => `${name}: ${p}`));
-    return { acquisition: br, info: { source: name, ...br.info(), problems: archive.problems }, close };
+    return { acquisition: br, info: { source: name, ...br.info(), problems: archive.problems }, close, problems: readProblems(br, name) };
   } catch (e) {
     await close();
     const reason = `${name}: ${errorText(e)}`;
     qf.problems.push(reason);
-    return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: name, error: reason }, close: none };
+    return { acquisition: new NestedPlaceholder("android_bugreport", label, reason), info: { source: name, error: reason }, close: none, problems: () => [] };
   }
 }
 
@@ -233,7 +246,8 @@ export function androidqfCheck(input: AndroidBackupPasswordInput = {}): CheckSpe
             await collection.close();
           },
           get problem() {
-            return qf.problems.length ? qf.problems.join("; ") : null;
+            const all = [...qf.problems, ...bugreport.problems()];
+            return all.length ? all.join("; ") : null;
           },
           acquisitionFor: (m) => (backupModules.has(m) ? backup.acquisition : bugreportModules.has(m) ? bugreport.acquisition : qf),
           info: () => ({ ...qf.info(), androidqf_archive: collection.archive, androidqf_backup: backup.info, androidqf_bugreport: bugreport.info }),

@@ -64,7 +64,7 @@ export const BUGREPORT_CHECK: CheckSpec = {
       close: opened.close,
       info: opened.info,
       // Read when info.json is built: what the zip refused, and what the bugreport met while read (a line too
-      // long, an unknown time zone).
+      // long to keep). An unknown time zone is a note in info.json, not something unread.
       get problem() {
         const all = [...archiveProblems, ...opened.bugreport.problems];
         return all.length ? all.join("; ") : null;

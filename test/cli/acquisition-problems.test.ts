@@ -3,14 +3,15 @@
 // that cannot be read on the two-thread path. Each is named, coverage is marked incomplete everywhere, and
 // the rest of the scan completes.
 
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runCheckBugreport } from "../../src/node/check-bugreport.js";
 import { runCheckIntrusionLogs } from "../../src/node/check-intrusion-logs.js";
-import { summaryJson, summaryText } from "../../src/cli/summary.js";
+import { runCheckAndroidqf } from "../../src/node/check-androidqf.js";
+import { coverageLines, summaryJson, summaryText } from "../../src/cli/summary.js";
 import type { CheckResult } from "../../src/node/run-check.js";
 import { craftZip } from "../helpers/zip-craft.js";
 import { CLI, runCli } from "../helpers/cli.js";
@@ -32,22 +33,26 @@ const input = (target: string, r: CheckResult) => ({
 const counts = (r: CheckResult) => Object.fromEntries(r.summary.coverage.filter((c) => c.module.startsWith("dumpsys_")).map((c) => [c.module, c.records]));
 
 describe("problems with the acquisition as a whole", () => {
-  it("check-bugreport: refused zip entries and over-long dumpstate lines are named; coverage incomplete; the modules still read the rest", async () => {
+  it("check-bugreport: refused zip entries and over-long dumpstate lines are named once; coverage incomplete; the modules still read the rest", async () => {
     const dumpstate = readFileSync(path.join(BUGREPORT, "dumpstate.txt"), "utf8").split("\n");
-    // A 3 MiB line inside the appops section (line 21 of the file), and one at the very end.
+    // 3 MiB lines: inside the appops section (line 21 of the file), at the end of platform_compat, and in a
+    // batterystats section after "Daily stats:" (read by two modules, one of them from that line on).
     const long = "X".repeat(3 << 20);
-    const hostile = [...dumpstate.slice(0, 20), long, ...dumpstate.slice(20), long].join("\n");
+    const lines = [...dumpstate.slice(0, 20), long, ...dumpstate.slice(20), long, "-".repeat(78)];
+    const dailyLine = lines.length + 5; // after the header, "Battery History…", "Daily stats:" and the start time
+    lines.push("DUMP OF SERVICE batterystats:", "Battery History (0% used, 0 used of 256KB):", "Daily stats:", "  Current start time: 2024-01-01-10-00-00", long, "-".repeat(78));
     const dir = tmp();
     const zip = path.join(dir, "bugreport.zip");
-    writeFileSync(zip, craftZip([stored("main_entry.txt", "dumpstate.txt"), stored("dumpstate.txt", hostile), stored("../escape.txt", "x")]));
+    writeFileSync(zip, craftZip([stored("main_entry.txt", "dumpstate.txt"), stored("dumpstate.txt", lines.join("\n")), stored("../escape.txt", "x")]));
     const baseline = await runCheckBugreport({ target: BUGREPORT, iocs: [TEST_STIX] });
     const r = await runCheckBugreport({ target: zip, iocs: [TEST_STIX], output: path.join(dir, "out") });
-    expect(counts(r)).toEqual(counts(baseline));
+    expect(counts(r)).toEqual({ ...counts(baseline), dumpsys_battery_daily: 0, dumpsys_battery_history: 0 });
     expect(counts(r).dumpsys_appops).toBeGreaterThan(0);
-    expect(r.problem).toContain("../escape.txt: path climbs out of the archive");
-    // Numbered within the section each sits in (the sections modules read are kept from one pass).
-    expect(r.problem).toContain(`dumpstate.txt: line 2 of the "DUMP OF SERVICE appops:" section is longer than 1,048,576 characters and was skipped`);
-    expect(r.problem).toContain(`dumpstate.txt: line 19 of the "DUMP OF SERVICE platform_compat:" section is longer than`);
+    // Each dropped line named once, by its number in the file, however many modules read it.
+    const skipped = (n: number) => `dumpstate.txt: line ${n} is longer than 1,048,576 characters and was skipped`;
+    expect(r.problem!.split("; ").sort()).toEqual(
+      ["../escape.txt: path climbs out of the archive (zip-slip)", skipped(21), skipped(dumpstate.length + 2), skipped(dailyLine)].sort(),
+    );
     const info = JSON.parse(readFileSync(path.join(dir, "out", "info.json"), "utf8"));
     expect(info.coverage.complete).toBe(false);
     expect(info.coverage.manifest_problem).toBe(r.problem);
@@ -59,6 +64,25 @@ describe("problems with the acquisition as a whole", () => {
     expect(text).toContain("  - the acquisition: ");
     expect(text).toContain("../escape.txt");
     expect(text).not.toContain("This does not mean the device is clean"); // the incomplete-coverage wording instead
+  });
+
+  it("check-androidqf: an over-long line in dumpsys.txt is named once and marks coverage incomplete; exposure names its gap", async () => {
+    const dir = tmp();
+    const qf = path.join(dir, "collection");
+    cpSync(FIXTURES + "mvt/androidqf", qf, { recursive: true });
+    chmodSync(qf, 0o755);
+    const file = path.join(qf, "dumpsys.txt");
+    chmodSync(file, 0o644);
+    const bytes = readFileSync(file);
+    const header = Buffer.from("DUMP OF SERVICE package:\n");
+    const at = bytes.indexOf(header) + header.length; // line 53 of the file
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, at), Buffer.from("Y".repeat(3 << 20) + "\n"), bytes.subarray(at)]));
+    const r = await runCheckAndroidqf({ target: qf, iocs: [TEST_STIX] }, { prompt: null, env: {} });
+    expect(r.problem).toBe("dumpsys.txt: line 53 is longer than 1,048,576 characters and was skipped");
+    expect(r.info.coverage).toMatchObject({ complete: false });
+    const exposure = r.summary.coverage.find((c) => c.module === "exposure")!;
+    expect(exposure.gaps).toEqual([{ file: "dumpsys.txt", reason: "line 53 is longer than 1,048,576 characters and was skipped" }]);
+    expect(r.summary.coverage.find((c) => c.module === "dumpsys_packages")!.records).toBeGreaterThan(0);
   });
 
   it("check-bugreport: a dumpstate refused as a zip bomb is named as the reason, not 'no main_entry.txt'", async () => {
@@ -106,11 +130,29 @@ describe("problems with the acquisition as a whole", () => {
     expect(r.stderr).toContain("Warnings from the modules:\n  - sms_attachments: sms.db has no attachment tables");
   });
 
+  it("coverage lines: a module's gaps stand for its failure; a failure without gaps or reason is still listed", () => {
+    const mod = (module: string, reason: string, gaps: { file: string; reason: string }[]) =>
+      ({ module, status: "failed" as const, reason, records: 0, detections: 0, ms: 0, gaps, warnings: [] });
+    expect(
+      coverageLines(
+        [
+          mod("two", "a (1): 1: gone; b (2): 2: gone", [
+            { file: "a (1)", reason: "1: gone" },
+            { file: "b (2)", reason: "2: gone" },
+          ]),
+          mod("none", "", []),
+        ],
+        "x.zip: refused; y: bad",
+      ),
+    ).toEqual(["the acquisition: x.zip: refused", "the acquisition: y: bad", "two: a (1): gone", "two: b (2): gone", "none: failed (no reason given)"]);
+  });
+
   it("a reader that closes stdout early (| head) ends the command quietly", async () => {
     const child = spawn(process.execPath, [CLI, "check-backup", "x", "--list-modules"], { stdio: ["ignore", "pipe", "pipe"] });
+    // Closed before the child has started: its first write meets a closed pipe.
+    child.stdout.destroy();
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    child.stdout.once("data", () => child.stdout.destroy());
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(stderr).toBe("");
     expect(code).toBe(0);

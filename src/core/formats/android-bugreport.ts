@@ -42,8 +42,10 @@ function likeRegExp(like: string): RegExp {
 export class AndroidBugreport implements Acquisition {
   readonly kind = "android_bugreport";
   readonly platform = "android" as const;
-  /** Problems met while opening (for info.json). */
+  /** Problems met while opening or reading (for info.json; coverage is then incomplete). */
   readonly problems: string[] = [];
+  /** What made times less exact without leaving anything unread (an unknown time zone). */
+  readonly notes: string[] = [];
   /** The device's IANA time zone once deviceClock() has resolved; null when unknown. */
   timezone: string | null = null;
   private clock: Promise<DeviceClock> | null = null;
@@ -139,9 +141,10 @@ export class AndroidBugreport implements Acquisition {
     const bytes = index.sections.get(key);
     if (bytes) {
       if (seen) seen.found = true;
-      // Line numbers counted from the section's first line (or from its `from` line).
-      const where = (n: number) => `${this.dumpstate}: line ${n} of the ${key === SYSTEM_PROPERTIES ? key : `"DUMP OF SERVICE ${key}:"`} section${from ? ` after "${from}"` : ""}`;
-      yield* textLines(slices(from ? bytes.subarray(lineStartOf(bytes, from)) : bytes), (n) => this.longLine(where(n)));
+      // Lines named by their number in the whole dumpstate, as a read of the whole text would name them.
+      const start = from ? lineStartOf(bytes, from) : 0;
+      const first = (index.firstLines.get(key) ?? 1) + countNewlines(bytes, 0, start);
+      yield* textLines(slices(start ? bytes.subarray(start) : bytes), (n) => this.longLine(`${this.dumpstate}: line ${first + n - 1}`));
     } else if (index.overBudget.has(key)) {
       yield* stream();
     }
@@ -163,12 +166,12 @@ export class AndroidBugreport implements Acquisition {
             }
           }
         } catch (e) {
-          this.problems.push(`system properties: ${errorText(e)} (time zone unknown)`);
+          this.notes.push(`system properties: ${errorText(e)} (time zone unknown)`);
         }
       }
       const clock = DeviceClock.of(tz);
       this.timezone = clock.timezone;
-      if (tz && !clock.timezone) this.problems.push(`unknown time zone "${tz}" in persist.sys.timezone: local times not converted to UTC`);
+      if (tz && !clock.timezone) this.notes.push(`unknown time zone "${tz}" in persist.sys.timezone: local times not converted to UTC`);
       return clock;
     })();
     return this.clock;
@@ -192,12 +195,14 @@ export class AndroidBugreport implements Acquisition {
   }
 
   info(): Record<string, unknown> {
-    return { bugreport: { dumpstate: this.dumpstate, files: this.listing.length, timezone: this.timezone, problems: this.problems } };
+    return { bugreport: { dumpstate: this.dumpstate, files: this.listing.length, timezone: this.timezone, problems: this.problems, notes: this.notes } };
   }
 }
 
 interface SectionIndex {
   sections: Map<string, Uint8Array>;
+  /** Line number, in the whole dumpstate, of each kept section's first line (the one after its header). */
+  firstLines: Map<string, number>;
   /** Sections found but not kept (over the budget): streamed again when asked for. */
   overBudget: Set<string>;
 }
@@ -225,6 +230,9 @@ async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number):
   const wanted = new Map(BUGREPORT_SECTIONS.map((s) => [`DUMP OF SERVICE ${s}:`, s]));
   const sections = new Map<string, Uint8Array>();
   const overBudget = new Set<string>();
+  const firstLines = new Map<string, number>();
+  /** Newlines in the text before the chunk being scanned (kept until every section is found). */
+  let linesBefore = 0;
   const decoder = new TextDecoder("utf-8");
   let used = 0;
   let current: { key: string; parts: Uint8Array[]; size: number; props: boolean } | null = null;
@@ -269,10 +277,12 @@ async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number):
         wanted.delete(`DUMP OF SERVICE ${key}:`);
         current = { key, parts: [], size: 0, props: false };
         from = Math.min(e + 1, data.length);
+        firstLines.set(key, linesBefore + countNewlines(data, 0, e) + 2);
       }
     } else if (first === DASH && propsPending() && text(data, i, e).startsWith("------ SYSTEM PROPERTIES")) {
       current = { key: SYSTEM_PROPERTIES, parts: [], size: 0, props: true };
       from = Math.min(e + 1, data.length);
+      firstLines.set(SYSTEM_PROPERTIES, linesBefore + countNewlines(data, 0, e) + 2);
     }
     return true;
   };
@@ -321,6 +331,7 @@ async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number):
       done = true;
       continue;
     }
+    linesBefore += countNewlines(data, 0, complete);
     if (complete < data.length && data.length - complete <= MAX_CARRY) {
       take(data, complete); // the partial last line is carried into the next chunk, and taken from there
       carry = data.slice(complete);
@@ -334,7 +345,14 @@ async function indexSections(chunks: AsyncIterable<Uint8Array>, budget: number):
     if (scan(carry, carry.length)) take(carry, carry.length);
   }
   finish();
-  return { sections, overBudget };
+  return { sections, firstLines, overBudget };
+}
+
+/** Newline bytes in data[start, end). */
+function countNewlines(data: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = data.indexOf(10, start); i !== -1 && i < end; i = data.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 async function listFiles(evidence: Evidence): Promise<{ listing: string[]; problems: string[] }> {
