@@ -11,7 +11,7 @@ import type { RecordData } from "../core/types.js";
 import { isoNow } from "../core/util/time.js";
 import { loadIndicators, requireIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
-import { completeOutput, exitCodeFor, expanderFor, INCOMPLETE_MARKER, indicatorFilesInfo, startOutput, type CheckOptions, type CheckResult } from "./run-check.js";
+import { checkResult, completeOutput, expanderFor, INCOMPLETE_MARKER, indicatorFilesInfo, startOutput, type CheckOptions, type CheckResult } from "./run-check.js";
 import { VERSION } from "./version.js";
 import { errorText } from "../core/util/errors.js";
 
@@ -137,14 +137,9 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
   };
   out.writeJson("info.json", info);
   completeOutput(outDir);
-  return {
-    exitCode: exitCodeFor(summary),
-    summary,
-    indicatorLoadMs: iocs.loadMs,
-    indicatorCount: iocs.set.size,
-    indicatorProblems: iocs.problems,
+  return checkResult(summary, iocs, {
     problem: incomplete ? `${opts.dir} holds the results of a run that did not finish: only what it wrote was re-checked` : null,
     outputDir: outDir,
     info,
-  };
+  });
 }

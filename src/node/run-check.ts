@@ -87,6 +87,22 @@ export function exitCodeFor(summary: ScanSummary): number {
   return summary.counts.critical > 0 || summary.counts.high > 0 ? EXIT.DETECTIONS : EXIT.NOTHING_FOUND;
 }
 
+/** A finished run's result: its exit code follows from the summary, its indicator facts from `iocs`. */
+export function checkResult(
+  summary: ScanSummary,
+  iocs: LoadedIndicators,
+  rest: Pick<CheckResult, "problem" | "outputDir" | "info">,
+): CheckResult {
+  return {
+    exitCode: exitCodeFor(summary),
+    summary,
+    indicatorLoadMs: iocs.loadMs,
+    indicatorCount: iocs.set.size,
+    indicatorProblems: iocs.problems,
+    ...rest,
+  };
+}
+
 export function selectModules(all: ArtifactModule<any>[], ids?: string[]): ArtifactModule<any>[] {
   if (!ids?.length) return all;
   const known = new Map(all.map((m) => [m.id, m]));
@@ -285,16 +301,7 @@ export async function runCheck(spec: CheckSpec, opts: CheckOptions): Promise<Che
       out.writeJson("info.json", info);
       completeOutput(out.dir);
     }
-    return {
-      exitCode: exitCodeFor(summary),
-      summary,
-      indicatorLoadMs: iocs.loadMs,
-      indicatorCount: iocs.set.size,
-      indicatorProblems: iocs.problems,
-      problem,
-      outputDir: out ? out.dir : null,
-      info,
-    };
+    return checkResult(summary, iocs, { problem, outputDir: out ? out.dir : null, info });
   } finally {
     await opened?.close();
     sqlite.dispose();
