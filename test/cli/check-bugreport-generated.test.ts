@@ -88,6 +88,15 @@ describe("check-bugreport on a generated bugreport with planted indicators", () 
     expect(zipResult.exitCode).toBe(1);
   });
 
+  it("measures the security patch's age when the bugreport was taken, not today", async () => {
+    // Seven weeks old on 2024-01-23 (the generated dumpstate's time), years old today.
+    const out = path.join(dir, "recent-patch.zip");
+    generateBugreport({ seed: 7, packages: 5, appopsLines: 10, batteryLines: 10, tombstones: 0, securityPatch: "2023-12-05", now: 1_706_000_000, out });
+    const r = await runCheckBugreport({ target: out, iocs: [stix(dir)] });
+    expect(r.summary.coverage.find((c) => c.module === "getprop")!.records).toBeGreaterThan(0);
+    expect(r.summary.detections.filter((d) => d.heuristic === "getprop.old_security_patch")).toEqual([]);
+  });
+
   it("fires each heuristic with a level and an actionable sentence", () => {
     const detections = zipResult.summary.detections.filter((d) => d.heuristic);
     const by = (h: string) => detections.filter((d) => d.heuristic === h);
@@ -100,6 +109,7 @@ describe("check-bugreport on a generated bugreport with planted indicators", () 
     expect(by("dumpsys_battery_daily.downgrade")).toHaveLength(1);
     expect(by("tombstones.privileged_crash").map((d) => (d.record as any).process_name)).toEqual([PLANT.process]);
     expect(by("getprop.old_security_patch")).toHaveLength(1);
+    expect(by("getprop.old_security_patch")[0].message).toContain("when the acquisition was made (2024-01-23)");
     expect(by("dumpsys_adb.trusted_key").map((d) => d.level)).toEqual(["low"]);
     for (const d of detections) expect(d.message.length, d.message).toBeGreaterThan(60);
   });

@@ -95,7 +95,7 @@ describe("generateAndroidqf", () => {
         // Berlin is UTC+1 in winter: the record shows device-local time and names the zone.
         const tmp = r.detections.find((d) => d.heuristic === "aqf_files.tmp_executable")!.record as RecordData;
         expect(tmp.timezone).toBe("Europe/Berlin");
-        expect(r.detections.find((d) => d.heuristic === "aqf_get_prop.old_security_patch")!.message).toContain("when the collection was made (2023-11-14)");
+        expect(r.detections.find((d) => d.heuristic === "aqf_get_prop.old_security_patch")!.message).toContain("when the acquisition was made (2023-11-14)");
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -5,6 +5,7 @@ import {
   isShortenerHost,
   normaliseDomain,
   normaliseUrl,
+  urlKey,
   parseHost,
   parseUrl,
   parseUrlHost,
@@ -86,10 +87,17 @@ describe("parseUrl (one parse for the matcher)", () => {
       ["https://a..b.example./", "https://a..b.example./", d("a..b.example")],
     ];
     for (const [u, href, host] of cases) {
-      expect(parseUrl(u), u).toEqual({ href, host });
+      expect(parseUrl(u), u).toMatchObject({ href, host });
       expect(normaliseUrl(u), u).toBe(href);
       expect(parseUrlHost(u), u).toEqual(host);
     }
   });
-});
 
+  it("keys a URL by its resource: no user info, fragment, trailing slash or web scheme", () => {
+    expect(urlKey("HTTPS://u:p@Example.COM:443/a/b/?q=1#f")).toBe("//example.com/a/b?q=1");
+    expect(urlKey("http://example.com/")).toBe("//example.com");
+    expect(urlKey("example.com:8080/x")).toBe("//example.com:8080/x");
+    expect(urlKey("ftp://example.com/x/")).toBe("ftp://example.com/x");
+    expect(urlKey("  not a url at all ")).toBe("not a url at all");
+  });
+});

@@ -51,6 +51,17 @@ describe("IndicatorSet: domains and URLs", () => {
     expect(m(test, "url", "example.com/thisisbad")[0]?.how).toBe("url");
     // The path is case-sensitive, and example.com is not a domain indicator.
     expect(m(test, "url", "http://example.com/THISISBAD")).toEqual([]);
+    // The same resource whatever the user info, fragment, trailing slash or web scheme; the query counts.
+    for (const u of ["https://example.com/thisisbad", "http://user:pw@example.com/thisisbad", "http://example.com/thisisbad#top", "http://example.com/thisisbad/", "http://example.com:80/thisisbad"]) {
+      expect(m(test, "url", u)[0]?.how, u).toBe("url");
+    }
+    expect(m(test, "url", "http://example.com/thisisbad?x=1")).toEqual([]);
+    expect(m(test, "url", "http://example.com:8080/thisisbad")).toEqual([]);
+    // An indicator written with a trailing slash or as https matches the plain form too.
+    const s = setOf(ind("urls", "https://slash.example/path/"));
+    expect(m(s, "url", "http://slash.example/path")[0]?.how).toBe("url");
+    expect(m(s, "url", "slash.example/path/#frag")[0]?.how).toBe("url");
+    expect(m(s, "url", "https://slash.example/path/more")).toEqual([]);
   });
 
   it("parses hosts out of every URL form", () => {
@@ -145,7 +156,9 @@ describe("IndicatorSet: processes", () => {
     expect(m(pegasus, "process", "CommsCenterRootX")).toEqual([]);
     const s = setOf(ind("processes", "com.apple.Mappit.SnapshotService"));
     expect(m(s, "process", "com.apple.Mappit")[0]?.how).toBe("truncated-process");
-    expect(m(s, "process", "com.apple.Mappit.Snap")[0]?.how).toBe("truncated-process");
+    // Only 15 or 16 characters can be a truncated name (MVT: 16); a longer prefix is another process.
+    expect(m(s, "process", "com.apple.Mappit.Snap")).toEqual([]);
+    expect(m(s, "process", "com.apple.Mappi")[0]?.how).toBe("truncated-process");
     expect(m(s, "process", "com.apple.Mappit.SnapshotService")[0]?.how).toBe("exact");
   });
 });

@@ -150,6 +150,33 @@ export class AndroidBugreport implements Acquisition {
     }
   }
 
+  /** When the bugreport was taken: the "== dumpstate: YYYY-MM-DD HH:MM:SS" line at the top of the dumpstate
+   *  (the phone's wall clock, read as UTC: a day's precision is all the patch-age check needs); null when
+   *  there is none in its first 200 lines. */
+  acquisitionTime(): Promise<number | null> {
+    this.acquired ??= (async () => {
+      if (!this.dumpstate) return null;
+      let n = 0;
+      try {
+        for await (const batch of this.lines()) {
+          for (const l of batch) {
+            const m = /^== dumpstate: (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(l);
+            if (m) {
+              const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+              return Number.isFinite(t) ? t : null;
+            }
+            if (++n >= 200) return null;
+          }
+        }
+      } catch (e) {
+        this.notes.push(`dumpstate time: ${errorText(e)} (patch age measured from today)`);
+      }
+      return null;
+    })();
+    return this.acquired;
+  }
+  private acquired: Promise<number | null> | null = null;
+
   /** The phone's clock from persist.sys.timezone in the dumpstate's system properties (UTC when unknown). */
   deviceClock(): Promise<DeviceClock> {
     this.clock ??= (async () => {

@@ -97,19 +97,35 @@ export function parseUrlHost(url: string): ParsedHost | null {
 
 /** normaliseUrl and parseUrlHost of one URL, parsing it once (the matcher needs both for every URL). The
  *  lenient split takes over where the URL class refuses the input or finds no host. */
-export function parseUrl(url: string): { href: string; host: ParsedHost | null } {
+export function parseUrl(url: string): { href: string; host: ParsedHost | null; key: string } {
   const s = url.trim();
   const withScheme = withHttpScheme(s);
-  if (!withScheme) return { href: s, host: null };
+  if (!withScheme) return { href: s, host: null, key: s };
   let u: URL | null = null;
   try {
     u = new URL(withScheme);
   } catch {
     // the lenient split below
   }
-  if (u?.hostname) return { href: u.href, host: classify(stripBrackets(trimDots(u.hostname))) };
+  if (u?.hostname) return { href: u.href, host: classify(stripBrackets(trimDots(u.hostname))), key: matchKey(u) };
   const host = hostBySplitting(withScheme);
-  return { href: u ? u.href : s, host: host ? classify(normaliseDomain(host)) : null };
+  return { href: u ? u.href : s, host: host ? classify(normaliseDomain(host)) : null, key: u ? matchKey(u) : s };
+}
+
+/** What a URL indicator and a URL seen on the phone are compared by: the same resource whatever the user
+ *  info, fragment, trailing slash or web scheme (http and https name one server's path; the scheme of any
+ *  other is kept). */
+function matchKey(u: URL): string {
+  let path = u.pathname;
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  else if (path === "/") path = "";
+  const web = u.protocol === "http:" || u.protocol === "https:";
+  return `${web ? "" : u.protocol}//${u.host}${path}${u.search}`;
+}
+
+/** The key a URL is matched by (see matchKey); the trimmed text when it does not parse. */
+export function urlKey(url: string): string {
+  return parseUrl(url).key;
 }
 
 /** Host of a value that should be a bare host but may carry a scheme, port or path. */

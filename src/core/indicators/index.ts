@@ -21,6 +21,7 @@ export {
   parseUrlHost,
   normaliseDomain,
   normaliseUrl,
+  urlKey,
   canonicalIp,
   canonicalIpv4,
   canonicalIpv6,

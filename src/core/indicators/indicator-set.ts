@@ -2,11 +2,13 @@
 // so a match is a handful of Map lookups whatever the number of indicators.
 
 import type { Indicator, IndicatorKind, IndicatorMatch, Matcher, Observable } from "../types.js";
-import { canonicalIp, domainAndParents, normaliseUrl, parseHost, parseUrl, type ParsedHost } from "./hosts.js";
+import { canonicalIp, domainAndParents, parseHost, parseUrl, urlKey, type ParsedHost } from "./hosts.js";
 import { baseName, loadStixBundle, type LoadedBundle } from "./stix-bundle.js";
 
-/** iOS truncates process names in some logs (15 or 16 characters). */
+/** Lengths at which a process name may be a truncated one: iOS logs cut names to 16 characters (MVT's rule),
+ *  some to 15. A longer name is a whole name: it matches only exactly. */
 const TRUNCATED_PROCESS_MIN = 15;
+const TRUNCATED_PROCESS_MAX = 16;
 
 export interface CollectionSummary {
   name: string;
@@ -89,7 +91,7 @@ const SIMPLE: Partial<
 
 export class IndicatorSet implements Matcher {
   private readonly byKind = new Map<IndicatorKind, Index>();
-  /** Prefixes (≥ 15 characters) of process indicators, for truncated process names. */
+  /** The 15- and 16-character prefixes of process indicators, for truncated process names. */
   private readonly processPrefixes: Index = new Map();
   /** Absolute file path indicators (and path-like file names), by normalised path. */
   private readonly absolutePaths: Index = new Map();
@@ -184,7 +186,7 @@ export class IndicatorSet implements Matcher {
       case "ip_addresses":
         return canonicalIp(value)?.ip ?? (value.trim().toLowerCase() || this.unusable(ind));
       case "urls":
-        return normaliseUrl(value) || this.unusable(ind);
+        return urlKey(value) || this.unusable(ind);
       case "file_paths":
         return normalisePath(value) || this.unusable(ind);
       case "emails":
@@ -215,7 +217,7 @@ export class IndicatorSet implements Matcher {
   /** The extra indexes of processes (truncated names) and paths (by components). */
   private indexSpecial(ind: Indicator, key: string): void {
     if (ind.kind === "processes") {
-      for (let n = TRUNCATED_PROCESS_MIN; n < key.length; n++) push(this.processPrefixes, key.slice(0, n), ind);
+      for (let n = TRUNCATED_PROCESS_MIN; n <= TRUNCATED_PROCESS_MAX && n < key.length; n++) push(this.processPrefixes, key.slice(0, n), ind);
     }
     // A file name that is really a path (test feeds have '/var/foobar/txt') is matched as a path too.
     if (ind.kind === "file_paths" || (ind.kind === "file_names" && key.includes("/"))) {
@@ -282,8 +284,8 @@ export class IndicatorSet implements Matcher {
   /** Exact URL indicators first; otherwise the URL's host as a domain or IP. */
   private matchUrl(obs: Observable): IndicatorMatch[] {
     const url = obs.value;
-    const { href, host } = parseUrl(url);
-    const hits = this.lookup("urls", href);
+    const { key, host } = parseUrl(url);
+    const hits = this.lookup("urls", key);
     if (hits.length) {
       return hits.map((i) => made(i, obs, "url", `Found a known suspicious URL ${url} matching indicator "${i.value}" from "${i.collection}"`));
     }
@@ -325,7 +327,7 @@ export class IndicatorSet implements Matcher {
     if (exact.length) {
       return exact.map((i) => made(i, obs, "exact", `Found a known suspicious process name "${obs.value}" matching indicators from "${i.collection}"`));
     }
-    if (name.length < TRUNCATED_PROCESS_MIN) return [];
+    if (name.length < TRUNCATED_PROCESS_MIN || name.length > TRUNCATED_PROCESS_MAX) return [];
     const truncated = this.processPrefixes.get(name) ?? [];
     return truncated.map((i) =>
       made(i, obs, "truncated-process", `Found a truncated known suspicious process name "${obs.value}" matching indicators from "${i.collection}"`),
