@@ -32,7 +32,7 @@ describe("datausage (DataUsage.sqlite)", () => {
     expect(r.detections).toHaveLength(1);
     const d = r.detections[0];
     expect(d.level).toBe("low");
-    expect(d.message).toBe('Missing process 5. Previous process at "2019-08-27 15:08:09.253102" (1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Fitness)');
+    expect(d.message).toBe('Missing process 5. Previous process at "2019-08-27 15:08:09.253102" (1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Fitness) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.');
     expect(d.eventTime).toBe("2019-08-27 15:08:09.253102");
     const expected = (await expectedMvt("datausage_detected"))[0];
     expect(await asJson(d.record)).toEqual(expected.event);
@@ -107,10 +107,10 @@ describe("datausage (DataUsage.sqlite)", () => {
       });
       // Findings as the records stream: each missing id where its placeholder is.
       expect(r.detections.map((d) => [d.level, d.message.split(": network usage")[0]])).toEqual([
-        ["low", 'Missing process 5. Previous process at "2020-01-06 10:40:50.000000" (d)'],
-        ["low", 'Missing process 6. Previous process at "2020-01-06 10:40:50.000000" (d)'],
+        ["low", 'Missing process 5. Previous process at "2020-01-06 10:40:50.000000" (d) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.'],
+        ["low", 'Missing process 6. Previous process at "2020-01-06 10:40:50.000000" (d) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.'],
         ["high", "Found manipulated process entry 9. Entry on 2020-01-06 10:41:40.000000"],
-        ["low", 'Missing process 2. Previous process at "2020-01-06 10:41:40.000000" (a/com.a)'],
+        ["low", 'Missing process 2. Previous process at "2020-01-06 10:41:40.000000" (a/com.a) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.'],
       ]);
       // MVT's alert carries the previous process's last record in UNION order: its greatest live-usage row.
       expect(r.detections[3].record).toMatchObject({ proc_id: 1, live_id: 11, wifi_in: 5 });
@@ -197,8 +197,8 @@ describe("datausage (DataUsage.sqlite)", () => {
     const r = await scanBackup(dir, [datausage]);
     expect(r.records.get("datausage")!.map((x) => x.proc_id)).toEqual([4611686018427387900n, 4611686018427387901n, 4611686018427387902n, 4611686018427387903n]);
     expect(r.detections.map((d) => d.message)).toEqual([
-      'Missing process 4611686018427387901. Previous process at "2020-01-06 10:40:00.000000" (low)',
-      'Missing process 4611686018427387902. Previous process at "2020-01-06 10:40:00.000000" (low)',
+      'Missing process 4611686018427387901. Previous process at "2020-01-06 10:40:00.000000" (low) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.',
+      'Missing process 4611686018427387902. Previous process at "2020-01-06 10:40:00.000000" (low) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.',
     ]);
     expect(r.coverage.get("datausage")!.gaps).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { globalPreferences, pyDateFromAppleSeconds } from "../../../src/core/artifacts/ios/global-preferences.js";
+import { globalPreferences, LOCKDOWN_OFF, LOCKDOWN_ON, pyDateFromAppleSeconds } from "../../../src/core/artifacts/ios/global-preferences.js";
 import { files, globalPreferencesPlist } from "../../../src/node/generate/ios/global-preferences.js";
 import { writeBinaryPlist } from "../../../src/core/formats/bplist-writer.js";
 import { asJson, expectedMvt, IOS_BACKUP, scanBackup } from "../../helpers/scan.js";
@@ -18,7 +18,7 @@ describe("global_preferences (.GlobalPreferences.plist)", () => {
 
   it("reports Lockdown Mode enabled as MVT (INFO, record = the entry)", async () => {
     const r = await scanBackup(IOS_BACKUP, [globalPreferences]);
-    expect(r.detections.map((d) => [d.level, d.message, d.record])).toEqual([["info", "Lockdown mode enabled", { entry: "LDMGlobalEnabled", value: true }]]);
+    expect(r.detections.map((d) => [d.level, d.message, d.record])).toEqual([["info", LOCKDOWN_ON, { entry: "LDMGlobalEnabled", value: true }]]);
     expect((await expectedMvt("global_preferences_detected"))[0].message).toBe("Lockdown mode enabled");
   });
 
@@ -26,7 +26,7 @@ describe("global_preferences (.GlobalPreferences.plist)", () => {
     const dir = tempBackupDir();
     makeBackup(dir, [{ ...files[0], bytes: (g) => globalPreferencesPlist(g, false) }]);
     const r = await scanBackup(dir, [globalPreferences]);
-    expect(r.detections.map((d) => [d.level, d.message])).toEqual([["low", "Lockdown mode disabled"]]);
+    expect(r.detections.map((d) => [d.level, d.message])).toEqual([["low", LOCKDOWN_OFF]]);
     const recs = r.records.get("global_preferences")!;
     expect(recs.find((x) => x.entry === "AKLastEmailListRequestDateKey")!.value).toBe("2023-11-13 22:13:20.150000");
     expect(recs.find((x) => x.entry === "NSTextSize")!.value).toBe(1);

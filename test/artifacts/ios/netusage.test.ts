@@ -67,7 +67,7 @@ describe("netusage (networkd netusage.sqlite)", () => {
     expect(missing[0].message).toMatch(/^Could not find the binary associated with the process with name nobinary: /);
     expect(missing[1].message).toMatch(/sixteencharsname \(however, the process name might have been truncated in the database\)/);
     expect(r.detections.filter((d) => d.heuristic === "datausage.missing_process").map((d) => d.message)).toEqual([
-      'Missing process 4. Previous process at "2020-01-06 10:40:20.000000" (app/com.app)',
+      'Missing process 4. Previous process at "2020-01-06 10:40:20.000000" (app/com.app) — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.',
     ]);
     expect(r.detections.filter((d) => d.level === "high")).toHaveLength(1);
     expect(timelineRows(r.timeline, "Netusage")).toContain(

@@ -36,6 +36,11 @@ export const SECURITY_PACKAGES = new Set([
   "com.sec.android.soagent",
 ]);
 
+/** Google Play services: delivers system updates (MVT's list) and runs Play Protect. */
+export const PLAY_PROTECT = "com.google.android.gms";
+/** How an alert names it. */
+export const PLAY_PROTECT_NOTE = " (Google Play services, which runs Play Protect)";
+
 /** Packages that deliver system (OTA) updates. */
 export const SYSTEM_UPDATE_PACKAGES = new Set([
   "com.android.updater",

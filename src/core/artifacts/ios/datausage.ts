@@ -393,7 +393,9 @@ export const datausage = artifact<DataUsageRecord>({
         emit({
           level: "low",
           heuristic: "datausage.missing_process",
-          message: `Missing process ${py(r.proc_id)}. Previous process at "${py(prev.first_isodate)}" (${py(prev.proc_name)})`,
+          message:
+            `Missing process ${py(r.proc_id)}. Previous process at "${py(prev.first_isodate)}" (${py(prev.proc_name)})` +
+            ` — a process id skipped in the usage database can mean a record was deleted: look at what ran around that time and at any deleted-process alerts.`,
           record: prev,
           eventTime: str(prev.first_isodate),
         });

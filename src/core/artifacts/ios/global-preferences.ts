@@ -114,6 +114,11 @@ export interface GlobalPreference extends RecordData {
   value: unknown;
 }
 
+/** MVT's sentences, then what to do. */
+export const LOCKDOWN_ON = "Lockdown mode enabled — it narrows the paths mercenary spyware uses: keep it on while the person may be targeted.";
+export const LOCKDOWN_OFF =
+  "Lockdown mode disabled — if the person may be targeted, turn it on (Settings > Privacy & Security > Lockdown Mode, iOS 16 or later).";
+
 export const globalPreferences = artifact<GlobalPreference>({
   id: "global_preferences",
   platform: "ios",
@@ -145,9 +150,9 @@ export const globalPreferences = artifact<GlobalPreference>({
       onRecord(r, emit) {
         if (r.entry !== "LDMGlobalEnabled") return;
         if (pyTruthy(r.value)) {
-          emit({ level: "info", heuristic: "global_preferences.lockdown_enabled", message: "Lockdown mode enabled", record: r });
+          emit({ level: "info", heuristic: "global_preferences.lockdown_enabled", message: LOCKDOWN_ON, record: r });
         } else {
-          emit({ level: "low", heuristic: "global_preferences.lockdown_disabled", message: "Lockdown mode disabled", record: r });
+          emit({ level: "low", heuristic: "global_preferences.lockdown_disabled", message: LOCKDOWN_OFF, record: r });
         }
       },
     };

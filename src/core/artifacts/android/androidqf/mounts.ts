@@ -60,7 +60,8 @@ export function checkMount(r: RecordData, emit: Emit): void {
       record: r,
     });
   }
-  const suspicious = (r.options_list as string[]).filter((o) => SUSPICIOUS_OPTIONS.has(o));
+  // "rw" already raised the alert above: the options alert is for the others (one condition, one alert).
+  const suspicious = (r.options_list as string[]).filter((o) => SUSPICIOUS_OPTIONS.has(o) && !(o === "rw" && r.is_read_write));
   if (!suspicious.length) return;
   if (String(r.mount_options).includes("noatime") && NOATIME_ALLOWED.has(point)) return;
   emit({

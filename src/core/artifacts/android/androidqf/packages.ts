@@ -6,6 +6,8 @@ import type { Emit, Observable, RecordData } from "../../../types.js";
 import {
   BROWSER_INSTALLERS,
   ROOT_PACKAGES,
+  PLAY_PROTECT,
+  PLAY_PROTECT_NOTE,
   SECURITY_PACKAGES,
   SYSTEM_UPDATE_PACKAGES,
   THIRD_PARTY_STORE_INSTALLERS,
@@ -84,7 +86,7 @@ export function checkPackage(r: RecordData, emit: Emit): void {
       level: "high",
       heuristic: "aqf_packages.update_disabled",
       message:
-        `System OTA update package "${name}" disabled on the phone. Re-enable it and install pending updates: ` +
+        `System OTA update package "${name}"${name === PLAY_PROTECT ? PLAY_PROTECT_NOTE : ""} disabled on the phone. Re-enable it and install pending updates: ` +
         `blocking updates keeps exploited vulnerabilities open.`,
       record: r,
     });

@@ -4,14 +4,13 @@
 
 import { artifact } from "../../module.js";
 import type { Emit } from "../../../types.js";
-import { BROWSER_INSTALLERS, ROOT_PACKAGES, SECURITY_PACKAGES, SYSTEM_UPDATE_PACKAGES } from "../package-lists.js";
+import { BROWSER_INSTALLERS, PLAY_PROTECT, PLAY_PROTECT_NOTE, ROOT_PACKAGES, SECURITY_PACKAGES, SYSTEM_UPDATE_PACKAGES } from "../package-lists.js";
 import { DumpsysPackagesParser, type DumpsysPackage } from "../parsers/packages.js";
 import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionBatches, timelineEvent, utcOf } from "./common.js";
 
 type Rec = DumpsysPackage & { timezone?: string };
 
 /** Play Protect lives in Google Play services; disabling it turns off app scanning. */
-const PLAY_PROTECT = "com.google.android.gms";
 
 export function checkPackages(): (r: Rec, emit: Emit) => void {
   const rootSeen = new Set<string>();
@@ -58,7 +57,7 @@ export function checkPackages(): (r: Rec, emit: Emit) => void {
         level: "high",
         heuristic: "dumpsys_packages.security_disabled",
         message:
-          `Security package "${name}" is disabled${name === PLAY_PROTECT ? " (Google Play services, which runs Play Protect)" : ""}. ` +
+          `Security package "${name}" is disabled${name === PLAY_PROTECT ? PLAY_PROTECT_NOTE : ""}. ` +
           `Re-enable it in Settings › Apps and find out who disabled it: spyware operators turn off security agents.`,
         eventTime: at,
         record: r,
