@@ -97,35 +97,49 @@ export function parseUrlHost(url: string): ParsedHost | null {
 
 /** normaliseUrl and parseUrlHost of one URL, parsing it once (the matcher needs both for every URL). The
  *  lenient split takes over where the URL class refuses the input or finds no host. */
-export function parseUrl(url: string): { href: string; host: ParsedHost | null; key: string } {
+export function parseUrl(url: string): { href: string; host: ParsedHost | null } {
   const s = url.trim();
   const withScheme = withHttpScheme(s);
-  if (!withScheme) return { href: s, host: null, key: s };
+  if (!withScheme) return { href: s, host: null };
   let u: URL | null = null;
   try {
     u = new URL(withScheme);
   } catch {
     // the lenient split below
   }
-  if (u?.hostname) return { href: u.href, host: classify(stripBrackets(trimDots(u.hostname))), key: matchKey(u) };
+  if (u?.hostname) return { href: u.href, host: classify(stripBrackets(trimDots(u.hostname))) };
   const host = hostBySplitting(withScheme);
-  return { href: u ? u.href : s, host: host ? classify(normaliseDomain(host)) : null, key: u ? matchKey(u) : s };
+  return { href: u ? u.href : s, host: host ? classify(normaliseDomain(host)) : null };
 }
 
-/** What a URL indicator and a URL seen on the phone are compared by: the same resource whatever the user
- *  info, fragment, trailing slash or web scheme (http and https name one server's path; the scheme of any
- *  other is kept). */
-function matchKey(u: URL): string {
-  let path = u.pathname;
-  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
-  else if (path === "/") path = "";
-  const web = u.protocol === "http:" || u.protocol === "https:";
-  return `${web ? "" : u.protocol}//${u.host}${path}${u.search}`;
+/** What a URL indicator and a URL seen on the phone are compared by, from a normalised href (parseUrl):
+ *  the same resource whatever the user info, fragment, trailing slash or web scheme (http and https name one
+ *  server's path; the scheme of any other is kept). String work on the href, which the URL class has already
+ *  made canonical ("#" only starts the fragment, "@" in user info is escaped): its getters cost more. */
+export function urlKeyOfHref(href: string): string {
+  let end = href.indexOf("#");
+  if (end === -1) end = href.length;
+  const slashes = href.indexOf("://");
+  if (slashes === -1) return href.slice(0, end);
+  const scheme = href.slice(0, slashes).toLowerCase();
+  let start = slashes + 3;
+  let pathAt = href.indexOf("/", start);
+  const queryAt = href.indexOf("?", start);
+  if (queryAt !== -1 && queryAt < end && (pathAt === -1 || queryAt < pathAt)) pathAt = queryAt;
+  if (pathAt === -1 || pathAt > end) pathAt = end;
+  const at = href.lastIndexOf("@", pathAt - 1);
+  if (at >= start) start = at + 1;
+  let q = href.indexOf("?", pathAt);
+  if (q === -1 || q > end) q = end;
+  let path = href.slice(pathAt, q);
+  if (path.endsWith("/")) path = path.slice(0, -1);
+  const web = scheme === "http" || scheme === "https";
+  return `${web ? "" : `${scheme}:`}//${href.slice(start, pathAt)}${path}${href.slice(q, end)}`;
 }
 
-/** The key a URL is matched by (see matchKey); the trimmed text when it does not parse. */
+/** The key a URL is matched by (see urlKeyOfHref). */
 export function urlKey(url: string): string {
-  return parseUrl(url).key;
+  return urlKeyOfHref(parseUrl(url).href);
 }
 
 /** Host of a value that should be a bare host but may carry a scheme, port or path. */

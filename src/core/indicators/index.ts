@@ -22,6 +22,7 @@ export {
   normaliseDomain,
   normaliseUrl,
   urlKey,
+  urlKeyOfHref,
   canonicalIp,
   canonicalIpv4,
   canonicalIpv6,

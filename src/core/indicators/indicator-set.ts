@@ -2,7 +2,7 @@
 // so a match is a handful of Map lookups whatever the number of indicators.
 
 import type { Indicator, IndicatorKind, IndicatorMatch, Matcher, Observable } from "../types.js";
-import { canonicalIp, domainAndParents, parseHost, parseUrl, urlKey, type ParsedHost } from "./hosts.js";
+import { canonicalIp, domainAndParents, parseHost, parseUrl, urlKey, urlKeyOfHref, type ParsedHost } from "./hosts.js";
 import { baseName, loadStixBundle, type LoadedBundle } from "./stix-bundle.js";
 
 /** Lengths at which a process name may be a truncated one: iOS logs cut names to 16 characters (MVT's rule),
@@ -284,8 +284,10 @@ export class IndicatorSet implements Matcher {
   /** Exact URL indicators first; otherwise the URL's host as a domain or IP. */
   private matchUrl(obs: Observable): IndicatorMatch[] {
     const url = obs.value;
-    const { key, host } = parseUrl(url);
-    const hits = this.lookup("urls", key);
+    const { href, host } = parseUrl(url);
+    // The key only when there are URL indicators (the bundled feeds have none).
+    const urls = this.byKind.get("urls");
+    const hits = urls?.size ? (urls.get(urlKeyOfHref(href)) ?? []) : [];
     if (hits.length) {
       return hits.map((i) => made(i, obs, "url", `Found a known suspicious URL ${url} matching indicator "${i.value}" from "${i.collection}"`));
     }
