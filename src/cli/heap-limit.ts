@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { EXIT_SIGNALS } from "../node/temp-dirs.js";
 
 /** Old-space limit for scans, in MB: about twice the largest live heap measured at the top bench scale. */
 export const SCAN_HEAP_LIMIT_MB = 384;
@@ -15,8 +16,6 @@ export const SCAN_HEAP_LIMIT_MB = 384;
 const LIMITED_COMMANDS = new Set(["check-backup"]);
 
 const HEAP_FLAG = /--max-old-space-size/;
-
-const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Re-run this CLI with the heap limit when the command is a limited one and no limit was chosen by the user
  *  (NODE_OPTIONS / node flags) — then exit with the child's status. Resolves false when nothing was done.
@@ -41,12 +40,12 @@ export async function relaunchWithHeapLimit(argv: string[] = process.argv): Prom
     // A signal sent to this process alone (kill PID, a supervisor) is passed on; Ctrl-C reaches both (same
     // process group), and this process waits for the child to clean up and end, then ends the same way.
     const forward = (s: NodeJS.Signals) => void child.kill(s);
-    for (const s of FORWARDED_SIGNALS) process.on(s, forward);
+    for (const s of EXIT_SIGNALS) process.on(s, forward);
     r = await new Promise((resolve) => {
       child.once("error", (error) => resolve({ code: null, signal: null, error }));
       child.once("exit", (code, signal) => resolve({ code, signal }));
     });
-    for (const s of FORWARDED_SIGNALS) process.off(s, forward);
+    for (const s of EXIT_SIGNALS) process.off(s, forward);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

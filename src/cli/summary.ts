@@ -3,6 +3,7 @@
 import { coverageComplete, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
 import { LEVEL_ORDER, MVT_LEVEL, type Level } from "../core/types.js";
 import { exposureJson, exposureRecordsOf, exposureSection } from "./exposure-text.js";
+import { PROBLEM_SEPARATOR } from "../node/run-check.js";
 
 export interface SummaryInput {
   target: string;
@@ -61,11 +62,11 @@ function gapText(file: string, reason: string): string {
   return `${file}: ${id && reason.startsWith(`${id}: `) ? reason.slice(id.length + 2) : reason}`;
 }
 
-/** What could not be read, a line each: the acquisition's problems (joined by "; " in CheckResult.problem),
+/** What could not be read, a line each: the acquisition's problems (joined by PROBLEM_SEPARATOR),
  *  then each module's gaps, or its failure when it has no gap (a failure's reason then only repeats them). */
 export function coverageLines(cov: ModuleCoverage[], problem?: string | null): string[] {
   const out: string[] = [];
-  if (problem) for (const p of problem.split("; ")) out.push(`the acquisition: ${p}`);
+  if (problem) for (const p of problem.split(PROBLEM_SEPARATOR)) out.push(`the acquisition: ${p}`);
   for (const c of cov) {
     if (c.status === "failed" && !c.gaps.length) out.push(`${c.module}: ${c.reason || "failed (no reason given)"}`);
     for (const g of c.gaps) out.push(`${c.module}: ${gapText(g.file, g.reason)}`);

@@ -23,7 +23,7 @@ import { androidBackupPassword, type AndroidBackupPasswordInput } from "./check-
 import { fileSha256, nodeSha256 } from "./file-hash.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
-import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
+import { acquisitionProblem, runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
 import { NODE_ZIP_OPTIONS } from "./zip-native.js";
 import { useNodeAsciiDecoding } from "./ascii-text.js";
 import { makeTempDir, removeTempDir } from "./temp-dirs.js";
@@ -246,8 +246,7 @@ export function androidqfCheck(input: AndroidBackupPasswordInput = {}): CheckSpe
             await collection.close();
           },
           get problem() {
-            const all = [...qf.problems, ...bugreport.problems()];
-            return all.length ? all.join("; ") : null;
+            return acquisitionProblem(qf.problems, bugreport.problems());
           },
           acquisitionFor: (m) => (backupModules.has(m) ? backup.acquisition : bugreportModules.has(m) ? bugreport.acquisition : qf),
           info: () => ({ ...qf.info(), androidqf_archive: collection.archive, androidqf_backup: backup.info, androidqf_bugreport: bugreport.info }),

@@ -9,7 +9,7 @@ import { AndroidBugreport, NotABugreportError } from "../core/formats/android-bu
 import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
-import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
+import { acquisitionProblem, runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
 import { fileSha256, nodeSha256 } from "./file-hash.js";
 import { useNodeAsciiDecoding } from "./ascii-text.js";
 import { NODE_ZIP_OPTIONS } from "./zip-native.js";
@@ -66,8 +66,7 @@ export const BUGREPORT_CHECK: CheckSpec = {
       // Read when info.json is built: what the zip refused, and what the bugreport met while read (a line too
       // long to keep). An unknown time zone is a note in info.json, not something unread.
       get problem() {
-        const all = [...archiveProblems, ...opened.bugreport.problems];
-        return all.length ? all.join("; ") : null;
+        return acquisitionProblem(archiveProblems, opened.bugreport.problems);
       },
     };
   },

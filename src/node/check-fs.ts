@@ -7,7 +7,7 @@ import { IosFilesystem } from "../core/formats/ios-fs.js";
 import { gunzip } from "../core/formats/gzip.js";
 import { TarFsEvidence } from "../core/formats/tar-fs.js";
 import { FsDumpDirectory } from "./fs-dump-dir.js";
-import { runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
+import { acquisitionProblem, runCheck, type CheckOptions, type CheckResult, type CheckSpec, type OpenedAcquisition } from "./run-check.js";
 import { TempDirSpool } from "./temp-spool.js";
 import { fileChunks, nodeSha256 } from "./file-hash.js";
 
@@ -42,7 +42,7 @@ async function openArchive(file: string): Promise<OpenedAcquisition> {
       acquisition: dump,
       close: () => evidence.dispose(),
       get problem() {
-        return dump.problems().join("; ") || null;
+        return acquisitionProblem(dump.problems());
       },
       info: () => ({
         filesystem: {
@@ -67,7 +67,7 @@ async function openFolder(dir: string): Promise<OpenedAcquisition> {
     close: () => dump.close(),
     // Read after the scan: folders that could not be walked or lead out of the dump.
     get problem() {
-      return dump.problems().join("; ") || null;
+      return acquisitionProblem(dump.problems());
     },
     info: () => ({ filesystem: { var_root: dump.varRoot, problems: dump.problems(), warnings: dump.warnings() } }),
   };

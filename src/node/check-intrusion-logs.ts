@@ -10,7 +10,7 @@ import { ZipArchive, ZipEvidence } from "../core/formats/zip.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
 import { FileByteSource } from "./file-source.js";
 import { NODE_ZIP_OPTIONS } from "./zip-native.js";
-import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
+import { acquisitionProblem, runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
 
 export const INTRUSION_LOGS_CHECK: CheckSpec = {
   command: "check-intrusion-logs",
@@ -48,7 +48,7 @@ export const INTRUSION_LOGS_CHECK: CheckSpec = {
     return {
       acquisition: logs,
       close: () => source?.close(),
-      problem: logs.problems.length ? logs.problems.join("; ") : null,
+      problem: acquisitionProblem(logs.problems),
       info: () => logs.info(),
     };
   },

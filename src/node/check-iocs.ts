@@ -4,7 +4,7 @@
 import { createReadStream, existsSync, promises as fs } from "node:fs";
 import { createInterface } from "node:readline";
 import path from "node:path";
-import { emptyCounts, RecordProcessor, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
+import { collectDetections, emptyCounts, RecordProcessor, type ModuleCoverage, type ScanSummary } from "../core/analysis/engine.js";
 import { ALL_MODULES } from "../core/artifacts/index.js";
 import type { ArtifactModule } from "../core/artifacts/module.js";
 import type { RecordData } from "../core/types.js";
@@ -93,16 +93,13 @@ export async function runCheckIocs(opts: { dir: string; iocs?: string[]; output?
     const module = await moduleForFile(ALL_MODULES.filter((m) => m.id === candidate.id), file);
     if (module.output === "object" || !module.observables) continue;
     const t = performance.now();
-    const proc = new RecordProcessor(
-      module,
-      iocs.set,
-      out,
-      (d) => {
-        summary.detections.push(d);
-        summary.counts[d.level]++;
-      },
-      { timeline: false, heuristics: false, urls: false, records: false, expandUrl },
-    );
+    const proc = new RecordProcessor(module, iocs.set, out, collectDetections(summary), {
+      timeline: false,
+      heuristics: false,
+      urls: false,
+      records: false,
+      expandUrl,
+    });
     const cov: ModuleCoverage = { module: module.id, status: "ran", records: 0, detections: 0, ms: 0, gaps: [], warnings: [] };
     out.beginModule(module);
     try {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { SYSDIAGNOSE_MODULES, SYSDIAGNOSE_ROUTES } from "../core/artifacts/sysdiagnose/index.js";
 import { openSysdiagnoseArchive, openSysdiagnoseFolder, type SysdiagnoseLimits } from "../core/formats/sysdiagnose.js";
 import { DirectoryEvidence } from "./evidence-dir.js";
-import { runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
+import { acquisitionProblem, runCheck, type CheckOptions, type CheckResult, type CheckSpec } from "./run-check.js";
 import { fileChunks, nodeSha256 } from "./file-hash.js";
 
 export function sysdiagnoseCheck(limits?: SysdiagnoseLimits): CheckSpec {
@@ -33,7 +33,7 @@ export function sysdiagnoseCheck(limits?: SysdiagnoseLimits): CheckSpec {
       return {
         acquisition,
         close: () => {},
-        problem: acquisition.problems.length ? acquisition.problems.join("; ") : null,
+        problem: acquisitionProblem(acquisition.problems),
         info: () => acquisition.info(),
       };
     },

@@ -52,6 +52,15 @@ export interface CheckResult {
   info: Record<string, unknown>;
 }
 
+/** How an acquisition's problems are joined into OpenedAcquisition.problem (the summary splits them again). */
+export const PROBLEM_SEPARATOR = "; ";
+
+/** OpenedAcquisition.problem of these lists of problems: null when there are none. */
+export function acquisitionProblem(...lists: readonly string[][]): string | null {
+  const all = lists.flat();
+  return all.length ? all.join(PROBLEM_SEPARATOR) : null;
+}
+
 /** An acquisition opened for one scan. `close` releases what it holds (databases, temp files). */
 export interface OpenedAcquisition {
   acquisition: Acquisition;

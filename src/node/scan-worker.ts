@@ -7,9 +7,8 @@ import { errorText } from "../core/util/errors.js";
 import { loadIndicators } from "./iocs.js";
 import { OutputFolder } from "./output.js";
 import { mergeSummaries, scanFromQueue, testWorkerFailAt, type ScanTask, type WorkerMessage } from "./parallel-scan.js";
-import { selectModules } from "./run-check.js";
+import { expanderFor, selectModules } from "./run-check.js";
 import { NodeSqliteOpener } from "./sqlite.js";
-import { shortUrlExpander } from "./short-urls.js";
 import { workerSpec } from "./worker-specs.js";
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -45,7 +44,7 @@ async function run(task: ScanTask): Promise<void> {
         sqlite,
         sink: out ?? {},
         onProgress,
-        expandUrl: task.expandShortUrls ? shortUrlExpander() : undefined,
+        expandUrl: expanderFor(task.expandShortUrls),
       },
       true,
       (m) => {

@@ -8,6 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { isMainThread } from "node:worker_threads";
 
+/** The signals that end a run early: temporary folders are removed on each (and check-backup's relauncher
+ *  passes them on to its child). */
+export const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 const live = new Set<string>();
 let installed = false;
 
@@ -27,7 +31,7 @@ function install(): void {
   if (installed || !isMainThread) return;
   installed = true;
   process.on("exit", removeAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  for (const signal of EXIT_SIGNALS) {
     process.once(signal, () => {
       removeAll();
       // Die of the same signal (its usual exit status), now that no handler is left for it.

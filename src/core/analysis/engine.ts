@@ -98,6 +98,14 @@ export function emptyCounts(): Record<Level, number> {
   return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 }
 
+/** A RecordProcessor's onDetection that keeps each detection in `summary` and counts it by level. */
+export function collectDetections(summary: ScanSummary): (d: Detection) => void {
+  return (d) => {
+    summary.detections.push(d);
+    summary.counts[d.level]++;
+  };
+}
+
 /** How long a module may keep the event loop waiting. */
 const YIELD_MS = 250;
 
@@ -221,16 +229,7 @@ async function runModule(
   const ctx = makeContext(module, opts, state);
   const { sink } = opts;
   await sink.beginModule?.(module);
-  const processor = new RecordProcessor(
-    module,
-    opts.matcher,
-    sink,
-    (d) => {
-      summary.detections.push(d);
-      summary.counts[d.level]++;
-    },
-    { expandUrl: opts.expandUrl && expanderCache(opts) },
-  );
+  const processor = new RecordProcessor(module, opts.matcher, sink, collectDetections(summary), { expandUrl: opts.expandUrl && expanderCache(opts) });
   const every = opts.progressEvery ?? 5000;
   let lastYield = now();
   let status: ModuleStatus = "ran";

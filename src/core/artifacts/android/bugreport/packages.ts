@@ -10,8 +10,6 @@ import { appId, deviceTimezone, DUMPSTATE_SOURCE, sectionBatches, timelineEvent,
 
 type Rec = DumpsysPackage & { timezone?: string };
 
-/** Play Protect lives in Google Play services; disabling it turns off app scanning. */
-
 export function checkPackages(): (r: Rec, emit: Emit) => void {
   const rootSeen = new Set<string>();
   return (r, emit) => {
